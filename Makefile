@@ -1,0 +1,50 @@
+# 四查四补 casework — run `make help` for the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run setup test test-browser test-postgres lint messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed ## Create .venv and install requirements.txt
+
+setup: venv ## Migrate, compile translations, load the seed and the demo accounts (SQLite)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_seed
+	$(MANAGE) load_demo
+
+run: setup ## Set everything up and serve the site on 127.0.0.1:$(PORT) (with the task worker)
+	$(MANAGE) qcluster & QPID=$$!; trap "kill $$QPID 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: venv ## Run the whole test suite (browser journeys included)
+	$(BIN)/pytest
+
+test-browser: venv ## Run only the browser journeys
+	$(BIN)/pytest -m browser
+
+lint: venv ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: venv ## Refresh the translation catalogues and compile them
+	cd casework && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
+	cd home && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=casework --ignore=home --ignore=.venv
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: venv ## Run the benchmark (see README); SIZE=small for a quick run
+	$(BIN)/python bench/run.py --size $${SIZE:-default}
+
+clean: ## Remove the venv, the SQLite database and collected files
+	rm -rf $(VENV) db.sqlite3 static_collected media

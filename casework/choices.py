@@ -1,0 +1,46 @@
+"""Choices shared by several casework models."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Concern(models.TextChoices):
+    DROPOUT_RISK = "dropout_risk", _("dropout risk")
+    LEFT_BEHIND = "left_behind", _("left-behind child care")
+    DISABILITY = "disability", _("schooling of a disabled child")
+    AID_MISSED = "aid_missed", _("aid missed")
+    AID_WRONG = "aid_wrong", _("aid wrongly listed")
+    ONLINE_LEARNING = "online_learning", _("online learning difficulty")
+    OTHER = "other", _("other")
+
+
+#: The checklist item a new case answers unless the user picks another.
+CONCERN_CHECKLIST_ITEM = {
+    Concern.ONLINE_LEARNING: 1,
+    Concern.AID_MISSED: 2,
+    Concern.AID_WRONG: 2,
+    Concern.DROPOUT_RISK: 3,
+    Concern.LEFT_BEHIND: 4,
+    Concern.DISABILITY: 4,
+}
+
+
+class ChildState(models.TextChoices):
+    IN_SCHOOL = "in_school", _("in school")
+    SUSPECTED_DROPOUT = "suspected_dropout", _("suspected dropout")
+    DROPPED_OUT = "dropped_out", _("dropped out")
+    RETURNED = "returned", _("persuaded to return")
+    TRANSFERRED_KNOWN = "transferred_known", _("transferred, destination known")
+    TRANSFERRED_UNKNOWN = "transferred_unknown", _("transferred, destination unknown")
+    LONG_LEAVE = "long_leave", _("on long leave")
+    HOME_TEACHING = "home_teaching", _("taught at home")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+#: Days until the next visit is due, suggested from the case's risk level.
+NEXT_VISIT_DAYS = {RiskLevel.HIGH: 7, RiskLevel.MEDIUM: 14, RiskLevel.LOW: 30}

@@ -1,0 +1,17 @@
+from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
+from .findings import Finding
+from .reference import ChecklistCategory, ChecklistItem, School
+from .students import Student
+
+__all__ = [
+    "Case",
+    "CaseStatusChange",
+    "ChecklistCategory",
+    "ChecklistItem",
+    "Finding",
+    "HomeVisit",
+    "School",
+    "Student",
+    "SupportRecord",
+    "next_visit_suggestion",
+]

@@ -1,0 +1,66 @@
+"""Demo schools and accounts for local use; never run against real data."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from casework.models import School
+
+DEFAULT_PASSWORD = "sichasibu-demo"
+
+SCHOOLS = [
+    # (key, name, kind, area, township)
+    ("A", "朝阳小学（演示A校）", School.Kind.PRIMARY, School.Area.URBAN, "长胜街道"),
+    ("B", "沟口九年制学校（演示B校）", School.Kind.NINE_YEAR, School.Area.RURAL, "星海镇"),
+    ("C", "育才幼儿园（演示）", School.Kind.KINDERGARTEN, School.Area.URBAN, "朝阳街道"),
+]
+
+#: username -> (family name, given name, role, school key or None)
+ACCOUNTS = {
+    "admin": ("管理", "员", None, None),
+    "editor": ("网站", "编辑", "editor", None),
+    "teacher_a": ("李", "老师", "teacher", "A"),
+    "teacher_b": ("马", "老师", "teacher", "B"),
+    "manager_a": ("王", "校长", "manager", "A"),
+    "office": ("张", "科员", "office", None),
+    "leader_wan": ("万", "东旺", "leader", None),
+    "leader_lv": ("吕", "志武", "leader", None),
+}
+
+
+def demo_password():
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+@transaction.atomic
+def load_demo(password=None):
+    """Create the demo schools and one account per role; return the accounts by username."""
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("The demo accounts are for local use only (DEBUG is off).")
+    password = password or demo_password()
+    schools = {}
+    for key, name, kind, area, township in SCHOOLS:
+        schools[key], _ = School.objects.get_or_create(
+            name=name, defaults={"kind": kind, "area": area, "township": township}
+        )
+    User = get_user_model()
+    users = {}
+    for username, (last, first, _role, _school) in ACCOUNTS.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.last_name, user.first_name = last, first
+        user.email = f"{username}@demo.invalid"
+        user.is_staff = username == "admin"
+        user.is_superuser = username == "admin"
+        user.set_password(password)
+        user.save()
+        users[username] = user
+    for hook in DEMO_HOOKS:
+        hook(users=users, schools=schools)
+    return users, schools
+
+
+#: Later parts of the demo (roles, cases) register here to run after the accounts exist.
+DEMO_HOOKS = []
