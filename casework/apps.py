@@ -7,3 +7,6 @@ class CaseworkConfig(AppConfig):
     label = "casework"
     verbose_name = _("four checks, four fills casework")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

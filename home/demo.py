@@ -4,10 +4,12 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from casework.models import School
+from casework.models import Profile, School
+from casework.roles import Role
 
 DEFAULT_PASSWORD = "sichasibu-demo"
 
@@ -18,16 +20,16 @@ SCHOOLS = [
     ("C", "育才幼儿园（演示）", School.Kind.KINDERGARTEN, School.Area.URBAN, "朝阳街道"),
 ]
 
-#: username -> (family name, given name, role, school key or None)
+#: username -> (family name, given name, role, school key, office)
 ACCOUNTS = {
-    "admin": ("管理", "员", None, None),
-    "editor": ("网站", "编辑", "editor", None),
-    "teacher_a": ("李", "老师", "teacher", "A"),
-    "teacher_b": ("马", "老师", "teacher", "B"),
-    "manager_a": ("王", "校长", "manager", "A"),
-    "office": ("张", "科员", "office", None),
-    "leader_wan": ("万", "东旺", "leader", None),
-    "leader_lv": ("吕", "志武", "leader", None),
+    "admin": ("管理", "员", None, None, ""),
+    "editor": ("网站", "编辑", Role.EDITOR, None, ""),
+    "teacher_a": ("李", "老师", Role.TEACHER, "A", ""),
+    "teacher_b": ("马", "老师", Role.TEACHER, "B", ""),
+    "manager_a": ("王", "校长", Role.MANAGER, "A", ""),
+    "office": ("张", "科员", Role.OFFICE, None, "基础教育室"),
+    "leader_wan": ("万", "东旺", Role.LEADER, None, ""),
+    "leader_lv": ("吕", "志武", Role.LEADER, None, "规划财务室"),
 }
 
 
@@ -48,7 +50,7 @@ def load_demo(password=None):
         )
     User = get_user_model()
     users = {}
-    for username, (last, first, _role, _school) in ACCOUNTS.items():
+    for username, (last, first, role, school_key, office) in ACCOUNTS.items():
         user, _ = User.objects.get_or_create(username=username)
         user.last_name, user.first_name = last, first
         user.email = f"{username}@demo.invalid"
@@ -56,6 +58,16 @@ def load_demo(password=None):
         user.is_superuser = username == "admin"
         user.set_password(password)
         user.save()
+        if role:
+            user.groups.set([Group.objects.get(name=role.label)])
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={
+                "school": schools.get(school_key),
+                "office": office,
+                "leader_name": last + first if role == Role.LEADER else "",
+            },
+        )
         users[username] = user
     for hook in DEMO_HOOKS:
         hook(users=users, schools=schools)

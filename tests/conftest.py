@@ -14,3 +14,34 @@ def seed(db):
 def client():
     # The login throttle (django-axes) needs a request on authenticate(); force_login skips it.
     return Client()
+
+
+@pytest.fixture
+def two_schools(seed):
+    """School A and school B, each with a teacher, a student and an open case; plus bureau users."""
+    from tests import factories as f
+
+    a = f.make_school("甲校")
+    b = f.make_school("乙校")
+    users = {
+        "teacher_a": f.make_user("teacher_a", "teacher", school=a),
+        "teacher_b": f.make_user("teacher_b", "teacher", school=b),
+        "manager_a": f.make_user("manager_a", "manager", school=a),
+        "office": f.make_user("office", "office", office="基础教育室"),
+        "leader_wan": f.make_user("leader_wan", "leader", leader_name="万东旺"),
+        "leader_lv": f.make_user("leader_lv", "leader", leader_name="吕志武"),
+        "editor": f.make_user("editor", "editor"),
+    }
+    student_a = f.make_student(a, name="甲校学生王小明")
+    student_b = f.make_student(b, name="乙校学生赵小红")
+    case_a = f.make_case(student_a, teacher=users["teacher_a"])
+    case_b = f.make_case(student_b, teacher=users["teacher_b"])
+    return {
+        "a": a,
+        "b": b,
+        "users": users,
+        "student_a": student_a,
+        "student_b": student_b,
+        "case_a": case_a,
+        "case_b": case_b,
+    }

@@ -69,7 +69,16 @@ def test_gunicorn_serves_the_production_site(tmp_path):
     port = free_port()
     gunicorn = Path(PY).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "--pythonpath", "site", "-b", f"127.0.0.1:{port}", "-w", "2", "config.wsgi"],
+        [
+            str(gunicorn),
+            "--pythonpath",
+            "site",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "config.wsgi",
+        ],
         cwd=ROOT,
         env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}, **env},
         stdout=subprocess.DEVNULL,

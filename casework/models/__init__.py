@@ -1,9 +1,14 @@
+from .access import OFFICES, AccessLog, CaseworkLogEntry, Profile
 from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
 from .findings import Finding
 from .reference import ChecklistCategory, ChecklistItem, School
 from .students import Student
 
 __all__ = [
+    "OFFICES",
+    "AccessLog",
+    "CaseworkLogEntry",
+    "Profile",
     "Case",
     "CaseStatusChange",
     "ChecklistCategory",

@@ -9,9 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, RevisionMixin
-from wagtail.search import index
 
 from ..choices import CONCERN_CHECKLIST_ITEM, NEXT_VISIT_DAYS, ChildState, Concern, RiskLevel
+from ..permissions import ScopedManager, UnscopedManager
 from .reference import ChecklistItem
 from .students import Student
 
@@ -38,7 +38,7 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("student", "student__school", "checklist_item", "teacher")
 
 
-class Case(LockableMixin, RevisionMixin, index.Indexed, models.Model):
+class Case(LockableMixin, RevisionMixin, models.Model):
     """A concern about one child, followed until it is closed off (销号)."""
 
     class Status(models.TextChoices):
@@ -86,22 +86,9 @@ class Case(LockableMixin, RevisionMixin, index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("summary"),
-        index.RelatedFields(
-            "student",
-            [
-                index.SearchField("name"),
-                index.AutocompleteField("name"),
-                index.SearchField("id_number"),
-                index.SearchField("student_number"),
-            ],
-        ),
-        index.FilterField("status"),
-        index.FilterField("concern"),
-    ]
+    school_path = "student__school_id"
+    objects = ScopedManager.from_queryset(CaseQuerySet)()
+    unscoped = UnscopedManager.from_queryset(CaseQuerySet)()
 
     class Meta:
         verbose_name = _("case")
@@ -113,6 +100,10 @@ class Case(LockableMixin, RevisionMixin, index.Indexed, models.Model):
             models.Index(fields=["teacher", "status"], name="casework_case_teacher_status"),
             models.Index(fields=["-opened_on", "-id"], name="casework_case_opened"),
         ]
+        permissions = [
+            ("close_case", _("Can close cases off")),
+            ("assign_teacher", _("Can assign the paired teacher")),
+        ]
 
     def __str__(self):
         return f"{self.student.name}·{self.get_concern_display()}"
@@ -120,6 +111,10 @@ class Case(LockableMixin, RevisionMixin, index.Indexed, models.Model):
     @property
     def school(self):
         return self.student.school
+
+    @property
+    def log_school_id(self):
+        return self.student.school_id
 
     @property
     def is_overdue(self):
@@ -173,7 +168,7 @@ class Case(LockableMixin, RevisionMixin, index.Indexed, models.Model):
         """Take the next visit due from the latest visit (by date, then entry)."""
         latest = self.visits.order_by("-visited_on", "-created_at").first()
         due = latest.next_visit_due if latest else None
-        Case.objects.filter(pk=self.pk).update(next_visit_due=due)
+        Case.unscoped.filter(pk=self.pk).update(next_visit_due=due)
         self.next_visit_due = due
 
 
@@ -208,6 +203,10 @@ class HomeVisit(RevisionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    school_path = "case__student__school_id"
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
+
     class Meta:
         verbose_name = _("home visit")
         verbose_name_plural = _("home visits")
@@ -216,6 +215,10 @@ class HomeVisit(RevisionMixin, models.Model):
 
     def __str__(self):
         return f"{self.case.student.name} {self.visited_on:%Y-%m-%d} {self.get_mode_display()}"
+
+    @property
+    def log_school_id(self):
+        return self.case.student.school_id
 
     def clean(self):
         super().clean()
@@ -268,6 +271,10 @@ class SupportRecord(RevisionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    school_path = "case__student__school_id"
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
+
     MONEY_KINDS = {Kind.GRANT, Kind.BOARDING}
 
     class Meta:
@@ -278,6 +285,10 @@ class SupportRecord(RevisionMixin, models.Model):
 
     def __str__(self):
         return f"{self.case.student.name} {self.get_kind_display()} {self.given_on:%Y-%m-%d}"
+
+    @property
+    def log_school_id(self):
+        return self.case.student.school_id
 
     def clean(self):
         super().clean()
@@ -310,6 +321,10 @@ class CaseStatusChange(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+
+    school_path = "case__student__school_id"
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
 
     class Meta:
         verbose_name = _("status change")

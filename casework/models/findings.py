@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
-from wagtail.search import index
 
+from ..permissions import ScopedManager, UnscopedManager
 from .cases import today
 from .reference import ChecklistItem, School
 
@@ -16,7 +16,7 @@ class FindingQuerySet(models.QuerySet):
         return self.exclude(status=Finding.Status.CLOSED)
 
 
-class Finding(RevisionMixin, index.Indexed, models.Model):
+class Finding(RevisionMixin, models.Model):
     """A problem found at a school under a checklist item, closed off with evidence."""
 
     class Status(models.TextChoices):
@@ -45,9 +45,9 @@ class Finding(RevisionMixin, index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = FindingQuerySet.as_manager()
-
-    search_fields = [index.SearchField("problem"), index.SearchField("rectification")]
+    school_path = "school_id"
+    objects = ScopedManager.from_queryset(FindingQuerySet)()
+    unscoped = UnscopedManager.from_queryset(FindingQuerySet)()
 
     class Meta:
         verbose_name = _("finding")
@@ -59,6 +59,10 @@ class Finding(RevisionMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.school} · {self.problem[:30]}"
+
+    @property
+    def log_school_id(self):
+        return self.school_id
 
     def clean(self):
         super().clean()

@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
+
+from ..permissions import ScopedManager, UnscopedManager
 
 
-class School(index.Indexed, models.Model):
+class School(models.Model):
     """An implementing unit (落实单位): a school or kindergarten of the district."""
 
     class Kind(models.TextChoices):
@@ -23,7 +24,9 @@ class School(index.Indexed, models.Model):
     area = models.CharField(_("urban or rural"), max_length=10, choices=Area.choices)
     township = models.CharField(_("township or subdistrict"), max_length=50, blank=True)
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    school_path = "id"
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
 
     class Meta:
         verbose_name = _("school")
@@ -32,6 +35,10 @@ class School(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def log_school_id(self):
+        return self.id
 
 
 class ChecklistCategory(models.Model):

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
-from wagtail.search import index
 
 from ..fields import IDNumberField
 from ..idnumbers import birth_date_from_id, mask_id_number
+from ..permissions import ScopedManager, UnscopedManager
 from .reference import School
 
 
@@ -17,7 +17,7 @@ class StudentQuerySet(models.QuerySet):
         return self.filter(school=school)
 
 
-class Student(RevisionMixin, index.Indexed, models.Model):
+class Student(RevisionMixin, models.Model):
     """A child the drive is about; a child may be in several circumstances at once."""
 
     class Gender(models.TextChoices):
@@ -94,15 +94,9 @@ class Student(RevisionMixin, index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = StudentQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.SearchField("id_number"),
-        index.SearchField("student_number"),
-        index.FilterField("school"),
-    ]
+    school_path = "school_id"
+    objects = ScopedManager.from_queryset(StudentQuerySet)()
+    unscoped = UnscopedManager.from_queryset(StudentQuerySet)()
 
     class Meta:
         verbose_name = _("student")
@@ -121,9 +115,14 @@ class Student(RevisionMixin, index.Indexed, models.Model):
             ),
         ]
         indexes = [models.Index(fields=["school", "name"], name="casework_student_school_name")]
+        permissions = [("export_personal_data", _("Can export names and ID numbers"))]
 
     def __str__(self):
         return self.name
+
+    @property
+    def log_school_id(self):
+        return self.school_id
 
     @property
     def masked_id_number(self):
@@ -167,7 +166,7 @@ class Student(RevisionMixin, index.Indexed, models.Model):
 
     def duplicate_of(self):
         """The student already registered with this ID number or student number, if any."""
-        others = Student.objects.exclude(pk=self.pk)
+        others = Student.unscoped.exclude(pk=self.pk)
         if self.id_number and (found := others.filter(id_number=self.id_number).first()):
             return "id_number", found
         if self.student_number and (

@@ -1,0 +1,117 @@
+"""Who may see and do what: the one place casework access is decided.
+
+Every casework model's default manager (``objects``) is scoped to the user of the current
+request (set by ``casework.middleware.CurrentUserMiddleware``), so every admin view, chooser,
+search, export and report built on ``Model.objects`` sees only the user's school. Code that
+runs outside a request (tasks, commands) is unscoped; code that needs to look across schools
+inside a request says so with ``Model.unscoped`` and must not show what it finds.
+"""
+
+import contextvars
+
+from django.db import models
+
+from .roles import BUREAU_ROLES, SCHOOL_ROLES, Role
+
+_current_user = contextvars.ContextVar("casework_current_user", default=None)
+#: Marks "no request": tasks and commands see everything.
+SYSTEM = None
+
+
+def set_current_user(user):
+    return _current_user.set(user)
+
+
+def reset_current_user(token):
+    _current_user.reset(token)
+
+
+def current_user():
+    return _current_user.get()
+
+
+def roles_of(user):
+    """The casework roles of a user, from their groups (cached on the user object)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_casework_roles"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._casework_roles = frozenset(r for r in Role if r.label in names)
+    return user._casework_roles
+
+
+def is_bureau(user):
+    """Superusers, bureau office staff and responsible leaders see every school."""
+    return bool(
+        user and user.is_authenticated and (user.is_superuser or roles_of(user) & BUREAU_ROLES)
+    )
+
+
+def school_id_of(user):
+    """The school a school-level user belongs to, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_casework_school_id"):
+        from .models import Profile
+
+        user._casework_school_id = (
+            Profile.objects.filter(user=user).values_list("school_id", flat=True).first()
+        )
+    return user._casework_school_id
+
+
+def school_scope(user):
+    """ "all" for the bureau, a school id for a school's staff, or None: sees nothing."""
+    if is_bureau(user):
+        return "all"
+    if roles_of(user) & SCHOOL_ROLES:
+        return school_id_of(user)
+    return None
+
+
+def scope_queryset(queryset, user):
+    """Restrict a casework queryset to what ``user`` may see."""
+    scope = school_scope(user)
+    if scope == "all":
+        return queryset
+    path = getattr(queryset.model, "school_path", None)
+    if scope is None or path is None:
+        return queryset.none()
+    return queryset.filter(**{path: scope})
+
+
+def can_see_personal_data(user):
+    """Full ID numbers and addresses: the bureau and the child's own school's staff."""
+    return is_bureau(user) or bool(roles_of(user) & SCHOOL_ROLES)
+
+
+def can_export_personal_data(user):
+    """Spreadsheets with names or ID numbers leave the system only for bureau roles."""
+    return is_bureau(user)
+
+
+def can_close_case(user):
+    return user.has_perm("casework.close_case")
+
+
+def can_assign_teacher(user):
+    return user.has_perm("casework.assign_teacher")
+
+
+class ScopedManager(models.Manager):
+    """The default manager of casework models: scoped to the current request's user."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = current_user()
+        if user is SYSTEM:
+            return queryset
+        return scope_queryset(queryset, user)
+
+    def for_user(self, user):
+        """Explicitly scoped to ``user``, for code that has the user (tasks, exports)."""
+        return scope_queryset(super().get_queryset(), user)
+
+
+class UnscopedManager(models.Manager):
+    """Sees every school: only for code that must look across schools and says why."""

@@ -1,0 +1,27 @@
+"""Keep the status history of cases for the timeline."""
+
+from django.db.models.signals import post_init, post_save
+from django.dispatch import receiver
+
+from .models import Case, CaseStatusChange
+from .permissions import current_user
+
+
+@receiver(post_init, sender=Case)
+def remember_status(sender, instance, **kwargs):
+    instance._loaded_status = instance.status if instance.pk else None
+
+
+@receiver(post_save, sender=Case)
+def record_status_change(sender, instance, created, **kwargs):
+    before = None if created else instance._loaded_status
+    if before != instance.status:
+        user = current_user()
+        CaseStatusChange.objects.create(
+            case=instance,
+            from_status=before or "",
+            to_status=instance.status,
+            changed_by=user if user is not None and user.is_authenticated else None,
+            note=instance.close_reason if instance.status == Case.Status.CLOSED else "",
+        )
+    instance._loaded_status = instance.status

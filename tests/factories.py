@@ -1,0 +1,76 @@
+"""Builders for test data: schools, users in each role, students with valid ID numbers, cases."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from casework.choices import CONCERN_CHECKLIST_ITEM, Concern
+from casework.idnumbers import check_digit
+from casework.models import (
+    Case,
+    ChecklistItem,
+    HomeVisit,
+    Profile,
+    School,
+    Student,
+    SupportRecord,
+)
+from casework.roles import Role
+
+_seq = itertools.count(1)
+PASSWORD = "test-pass-123"
+
+
+def valid_id_number(birth_date=datetime.date(2012, 3, 5), region="640202", seq=None):
+    """A GB 11643 ID number with a correct check digit (640202: 大武口区)."""
+    seq = next(_seq) if seq is None else seq
+    first17 = f"{region}{birth_date:%Y%m%d}{seq % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def make_school(name=None, **kwargs):
+    kwargs.setdefault("kind", School.Kind.PRIMARY)
+    kwargs.setdefault("area", School.Area.RURAL)
+    return School.unscoped.create(name=name or f"测试学校{next(_seq)}", **kwargs)
+
+
+def make_user(username, role=None, school=None, office="", leader_name="", **kwargs):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, **kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=Role(role).label))
+    Profile.objects.create(user=user, school=school, office=office, leader_name=leader_name)
+    return user
+
+
+def make_student(school, name=None, birth_date=datetime.date(2012, 3, 5), **kwargs):
+    kwargs.setdefault("id_number", valid_id_number(birth_date))
+    kwargs.setdefault("gender", Student.Gender.MALE)
+    return Student.unscoped.create(
+        school=school, name=name or f"学生{next(_seq)}", birth_date=birth_date, **kwargs
+    )
+
+
+def make_case(student, concern=Concern.DROPOUT_RISK, **kwargs):
+    kwargs.setdefault(
+        "checklist_item", ChecklistItem.objects.get(number=CONCERN_CHECKLIST_ITEM.get(concern, 3))
+    )
+    kwargs.setdefault("summary", "测试个案")
+    return Case.unscoped.create(student=student, concern=concern, **kwargs)
+
+
+def make_visit(case, **kwargs):
+    kwargs.setdefault("visitors", "测试教师")
+    kwargs.setdefault("child_state", "in_school")
+    kwargs.setdefault("findings", "孩子在校情况良好")
+    visit = HomeVisit.unscoped.create(case=case, **kwargs)
+    case.refresh_next_visit_due()
+    return visit
+
+
+def make_support(case, **kwargs):
+    kwargs.setdefault("kind", SupportRecord.Kind.GRANT)
+    kwargs.setdefault("amount", 500)
+    kwargs.setdefault("given_by", "学校")
+    return SupportRecord.unscoped.create(case=case, **kwargs)
