@@ -1,6 +1,26 @@
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
+from .modeladmin import ChecklistItemAdmin, SchoolAdmin
 from .models import Case, CaseworkLogEntry, Finding, HomeVisit, School, Student, SupportRecord
+from .viewsets import CaseworkViewSetGroup
+
+register_snippet(CaseworkViewSetGroup)
+# Registered as instances (not with the decorator) so their menu items can join the group.
+school_admin = SchoolAdmin()
+school_admin.register_with_wagtail()
+checklist_admin = ChecklistItemAdmin()
+checklist_admin.register_with_wagtail()
+
+
+@hooks.register("register_casework_menu_item")
+def school_menu_item():
+    return school_admin.get_menu_item(order=800)
+
+
+@hooks.register("register_casework_menu_item")
+def checklist_menu_item():
+    return checklist_admin.get_menu_item(order=900)
 
 
 @hooks.register("register_log_actions")
