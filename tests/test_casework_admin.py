@@ -228,7 +228,7 @@ def test_case_list_query_count_does_not_grow_with_rows(office_client, two_school
 
     few = count_queries()
     teacher = two_schools["users"]["teacher_a"]
-    for i in range(15):
+    for _ in range(15):
         f.make_case(f.make_student(two_schools["a"]), teacher=teacher)
     assert count_queries() == few
 

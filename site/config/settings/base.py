@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "casework.users.apps.CaseworkUsersAppConfig",  # the user form with the casework profile
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
