@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .choosers import StudentChooserViewSet, teacher_chooser_viewset
 from .columns import MaskedIDColumn, NextVisitColumn
 from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
 from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
@@ -23,6 +24,7 @@ class CaseworkViewSet(SnippetViewSet):
 class StudentViewSet(CaseworkViewSet):
     model = Student
     icon = "user"
+    chooser_viewset_class = StudentChooserViewSet
     menu_label = _("Students")
     menu_order = 100
     list_display = [
@@ -149,7 +151,7 @@ class CaseViewSet(CaseworkViewSet):
             FieldPanel("student"),
             FieldRowPanel([FieldPanel("concern"), FieldPanel("checklist_item")]),
             FieldRowPanel([FieldPanel("risk"), FieldPanel("status"), FieldPanel("opened_on")]),
-            FieldPanel("teacher"),
+            FieldPanel("teacher", widget=teacher_chooser_viewset.widget_class),
             FieldPanel("summary"),
             MultiFieldPanel(
                 [

@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .choosers import teacher_chooser_viewset
 from .modeladmin import ChecklistItemAdmin, SchoolAdmin
 from .models import Case, CaseworkLogEntry, Finding, HomeVisit, School, Student, SupportRecord
 from .viewsets import CaseworkViewSetGroup
@@ -21,6 +22,11 @@ def school_menu_item():
 @hooks.register("register_casework_menu_item")
 def checklist_menu_item():
     return checklist_admin.get_menu_item(order=900)
+
+
+@hooks.register("register_admin_viewset")
+def register_teacher_chooser():
+    return teacher_chooser_viewset
 
 
 @hooks.register("register_log_actions")

@@ -335,3 +335,38 @@ def test_anonymous_admin_requests_go_to_login(client, world):
     response = client.get("/admin/snippets/casework/case/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert AnonymousUser().is_authenticated is False
+
+
+@pytest.mark.django_db
+def test_student_chooser_searches_by_name_and_id_within_the_school(client, world):
+    login(client, world, "teacher_a")
+    chooser = Student.snippet_viewset.chooser_viewset
+    results = reverse(chooser.get_url_name("choose_results"))
+    body = client.get(results, {"q": "王小明"}).content.decode()
+    assert "甲校学生王小明" in body
+    body = client.get(results, {"q": world["student_a"].id_number[-6:]}).content.decode()
+    assert "甲校学生王小明" in body
+    body = client.get(results, {"q": world["student_b"].id_number}).content.decode()
+    assert SECRET_B not in body
+
+
+@pytest.mark.django_db
+def test_teacher_chooser_offers_only_the_schools_own_staff(client, world):
+    login(client, world, "manager_a")
+    body = client.get("/admin/casework/teachers/results/", {"q": "teacher"}).content.decode()
+    assert "teacher_a" in body and "teacher_b" not in body
+    other = world["users"]["teacher_b"]
+    assert client.get(f"/admin/casework/teachers/chosen/{other.pk}/").status_code == 404
+    login(client, world, "office")
+    body = client.get("/admin/casework/teachers/results/").content.decode()
+    assert "teacher_a" in body and "teacher_b" in body
+
+
+@pytest.mark.django_db
+def test_bulk_delete_of_another_schools_cases_deletes_nothing(client, world):
+    login(client, world, "manager_a")
+    case_b = world["case_b"]
+    url = f"/admin/bulk/casework/case/delete/?next=/admin/&id={case_b.pk}"
+    client.get(url)
+    client.post(url)
+    assert Case.unscoped.filter(pk=case_b.pk).exists()
