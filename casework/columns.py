@@ -22,3 +22,11 @@ class NextVisitColumn(Column):
         context["value"] = context["raw_value"]
         context["overdue"] = getattr(instance, "is_overdue", False)
         return context
+
+
+class LocalDateColumn(Column):
+    """A date as the date itself (2026-11-28), not "1 month ago": ledgers are read by date."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return value.isoformat() if value else ""

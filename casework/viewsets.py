@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .choosers import StudentChooserViewSet, teacher_chooser_viewset
-from .columns import MaskedIDColumn, NextVisitColumn
+from .columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn
 from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
 from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
 from .models import Case, Finding, HomeVisit, Student, SupportRecord
@@ -37,7 +37,7 @@ class StudentViewSet(CaseworkViewSet):
     ]
     search_fields = ["name", "id_number", "student_number"]
     filterset_class = StudentFilterSet
-    ordering = ["school__name", "grade", "class_name", "name"]
+    ordering = ("school__name", "grade", "class_name", "name")
     inspect_view_enabled = True
     inspect_view_fields_exclude = ["id_number", "latest_revision"]
     list_export = ["name", "school", "grade", "class_name", "id_number", "student_number"]
@@ -117,11 +117,11 @@ class CaseViewSet(CaseworkViewSet):
         Column("get_status_display", label=_("status"), sort_key="status"),
         Column("teacher", label=_("paired teacher"), accessor="teacher_name"),
         NextVisitColumn("next_visit_due", label=_("next visit due"), sort_key="next_visit_due"),
-        DateColumn("opened_on", label=_("opened on"), sort_key="opened_on"),
+        LocalDateColumn("opened_on", label=_("opened on"), sort_key="opened_on"),
     ]
     search_fields = ["student__name", "student__id_number", "student__student_number"]
     filterset_class = CaseFilterSet
-    ordering = ["-opened_on", "-id"]
+    ordering = ("-opened_on", "-id")
     list_export = [
         "student.name",
         "student.school.name",
@@ -182,7 +182,7 @@ class HomeVisitViewSet(CaseworkViewSet):
             accessor="case",
             url_name="wagtailsnippets_casework_homevisit:edit",
         ),
-        DateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
+        LocalDateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
         Column("get_mode_display", label=_("mode")),
         Column("get_child_state_display", label=_("state of the child")),
         Column("visitors", label=_("visitors")),
@@ -190,7 +190,7 @@ class HomeVisitViewSet(CaseworkViewSet):
     ]
     search_fields = ["case__student__name", "findings"]
     filterset_class = VisitFilterSet
-    ordering = ["-visited_on", "-created_at"]
+    ordering = ("-visited_on", "-created_at")
     panels = [
         FieldPanel("case"),
         FieldRowPanel([FieldPanel("visited_on"), FieldPanel("mode")]),
@@ -219,14 +219,14 @@ class SupportRecordViewSet(CaseworkViewSet):
             accessor="case",
             url_name="wagtailsnippets_casework_supportrecord:edit",
         ),
-        DateColumn("given_on", label=_("date"), sort_key="given_on"),
+        LocalDateColumn("given_on", label=_("date"), sort_key="given_on"),
         Column("get_kind_display", label=_("kind")),
         Column("amount", label=_("amount (yuan)")),
         Column("given_by", label=_("given by")),
     ]
     search_fields = ["case__student__name", "funding_source", "given_by"]
     list_filter = ["kind"]
-    ordering = ["-given_on", "-created_at"]
+    ordering = ("-given_on", "-created_at")
     panels = [
         FieldPanel("case"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("amount"), FieldPanel("given_on")]),
@@ -251,7 +251,7 @@ class FindingViewSet(CaseworkViewSet):
         Column("school", label=_("school")),
         Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
         Column("get_status_display", label=_("status"), sort_key="status"),
-        DateColumn("deadline", label=_("deadline"), sort_key="deadline"),
+        LocalDateColumn("deadline", label=_("deadline"), sort_key="deadline"),
     ]
     search_fields = ["problem", "rectification"]
     filterset_class = FindingFilterSet

@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -22,6 +24,11 @@ def school_menu_item():
 @hooks.register("register_casework_menu_item")
 def checklist_menu_item():
     return checklist_admin.get_menu_item(order=900)
+
+
+@hooks.register("insert_global_admin_css")
+def casework_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("casework/css/casework.css"))
 
 
 @hooks.register("register_admin_viewset")

@@ -12,6 +12,7 @@ from ..permissions import can_see_personal_data, is_bureau
 
 class CaseFileView(InspectView):
     template_name = "casework/case/case_file.html"
+    page_title = _("Case file")
 
     def get_object(self, queryset=None):
         case = super().get_object(queryset)
