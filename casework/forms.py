@@ -100,11 +100,17 @@ class CaseForm(CaseworkAdminForm):
         return teacher
 
 
-class HomeVisitForm(CaseworkAdminForm):
+class CaseEntryForm(CaseworkAdminForm):
+    """A visit or support entry: who entered it is recorded, and named in the form by default."""
+
+    #: The field that names the person who visited or gave the support.
+    person_field = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "visitors" in self.fields and not self.instance.pk and not self.initial.get("visitors"):
-            self.initial["visitors"] = display_name(self.for_user)
+        field = self.person_field
+        if field in self.fields and not self.instance.pk and not self.initial.get(field):
+            self.initial[field] = display_name(self.for_user)
 
     def save(self, commit=True):
         if not self.instance.pk and self.for_user is not None:
@@ -112,13 +118,9 @@ class HomeVisitForm(CaseworkAdminForm):
         return super().save(commit=commit)
 
 
-class SupportRecordForm(CaseworkAdminForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "given_by" in self.fields and not self.instance.pk and not self.initial.get("given_by"):
-            self.initial["given_by"] = display_name(self.for_user)
+class HomeVisitForm(CaseEntryForm):
+    person_field = "visitors"
 
-    def save(self, commit=True):
-        if not self.instance.pk and self.for_user is not None:
-            self.instance.created_by = self.for_user
-        return super().save(commit=commit)
+
+class SupportRecordForm(CaseEntryForm):
+    person_field = "given_by"
