@@ -182,3 +182,14 @@ def test_a_closed_case_sends_the_teacher_back(client, two_schools):
     response = client.get(url(case, "/admin/"))
     assert response.status_code == 302 and response.url == "/admin/"
     assert not HomeVisit.unscoped.exists()
+
+
+@pytest.mark.django_db
+def test_the_case_list_offers_a_log_a_visit_button_to_school_staff_only(two_schools):
+    from casework.wagtail_hooks import quick_visit_listing_button
+
+    case = two_schools["case_a"]
+    [button] = quick_visit_listing_button(case, two_schools["users"]["teacher_a"], "/admin/list/")
+    assert button.url == url(case, "%2Fadmin%2Flist%2F")
+    assert button.label == "登记家访"
+    assert list(quick_visit_listing_button(case, two_schools["users"]["office"], "/x/")) == []

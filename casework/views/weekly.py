@@ -77,10 +77,11 @@ def field_label(model, name):
 class ReportsMixin(WagtailAdminTemplateMixin):
     header_icon = "table"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        # Before any lookup, so that who may not see reports learns nothing of what exists.
         if not can_view_weekly_reports(request.user):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        super().setup(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         items = [*super().get_breadcrumbs_items()]
