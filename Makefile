@@ -18,10 +18,11 @@ $(BIN)/.installed: requirements.txt
 
 venv: $(BIN)/.installed ## Create .venv and install requirements.txt
 
-setup: venv ## Migrate, compile translations, load the seed and the demo accounts (SQLite)
+setup: venv ## Migrate, load the seed and the demo accounts, create the task schedules (SQLite)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seed
 	$(MANAGE) load_demo
+	$(MANAGE) setup_schedules
 
 run: setup ## Set everything up and serve the site on 127.0.0.1:$(PORT) (with the task worker)
 	$(MANAGE) qcluster & QPID=$$!; trap "kill $$QPID 2>/dev/null" EXIT INT TERM; \

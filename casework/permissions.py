@@ -132,3 +132,31 @@ class ScopedManager(models.Manager):
 
 class UnscopedManager(models.Manager):
     """Sees every school: only for code that must look across schools and says why."""
+
+
+def can_log_visit(user):
+    """The quick visit form: whoever may add home visits (teachers, school managers)."""
+    return user.has_perm("casework.add_homevisit")
+
+
+def can_file_weekly_report(user):
+    """A school's weekly report is filed by its own manager."""
+    return user.has_perm("casework.submit_weeklyreport") and school_id_of(user) is not None
+
+
+def can_view_weekly_reports(user):
+    return user.has_perm("casework.view_weeklyreport")
+
+
+def can_view_district_reports(user):
+    """Which schools have filed, and the district totals: the bureau only."""
+    return is_bureau(user) and can_view_weekly_reports(user)
+
+
+def can_edit_term_figures(user):
+    return user.has_perm("casework.change_termfigures") and school_id_of(user) is not None
+
+
+def works_at_a_school(user):
+    """A teacher or school manager attached to a school (reminded of overdue visits)."""
+    return bool(roles_of(user) & SCHOOL_ROLES) and school_id_of(user) is not None

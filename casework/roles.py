@@ -54,3 +54,22 @@ ROLE_PERMISSIONS = {
     ],
     Role.LEADER: [*_VIEW_ALL, "export_personal_data"],
 }
+
+#: The weekly dropout report and the term's 两清两明 figures (granted by migration 0004).
+WEEKLY_PERMISSIONS = {
+    Role.TEACHER: ["view_weeklyreport", "view_termfigures"],
+    Role.MANAGER: [
+        *[
+            f"{action}_{m}"
+            for m in ("weeklyreport", "termfigures")
+            for action in ("view", "add", "change")
+        ],
+        "submit_weeklyreport",
+    ],
+    Role.OFFICE: ["view_weeklyreport", "view_termfigures"],
+    Role.LEADER: ["view_weeklyreport", "view_termfigures"],
+}
+ROLE_PERMISSIONS = {
+    role: [*codenames, *WEEKLY_PERMISSIONS.get(role, [])]
+    for role, codenames in ROLE_PERMISSIONS.items()
+}

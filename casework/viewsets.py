@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .choosers import StudentChooserViewSet, teacher_chooser_viewset
@@ -11,7 +11,7 @@ from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFil
 from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
 from .models import Case, Finding, HomeVisit, Student, SupportRecord
 from .views.case_file import CaseFileView
-from .views.common import CaseChildCreateView, CaseworkIndexView
+from .views.common import CaseChildCreateView, CaseIndexView, CaseworkIndexView
 
 
 class CaseworkViewSet(SnippetViewSet):
@@ -28,7 +28,7 @@ class StudentViewSet(CaseworkViewSet):
     menu_label = _("Students")
     menu_order = 100
     list_display = [
-        TitleColumn("name", label=_("name"), url_name="wagtailsnippets_casework_student:edit"),
+        "name",
         Column("get_gender_display", label=_("gender")),
         Column("school", label=_("school")),
         Column("grade", label=_("grade")),
@@ -101,15 +101,11 @@ class CaseViewSet(CaseworkViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Cases")
     menu_order = 200
+    index_view_class = CaseIndexView
     inspect_view_enabled = True
     inspect_view_class = CaseFileView
     list_display = [
-        TitleColumn(
-            "student",
-            label=_("student"),
-            accessor="student.name",
-            url_name="wagtailsnippets_casework_case:inspect",
-        ),
+        "student",
         Column("school", label=_("school"), accessor="student.school.name"),
         Column("get_concern_display", label=_("concern"), sort_key="concern"),
         Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
@@ -176,12 +172,7 @@ class HomeVisitViewSet(CaseworkViewSet):
     menu_order = 300
     add_view_class = CaseChildCreateView
     list_display = [
-        TitleColumn(
-            "case",
-            label=_("case"),
-            accessor="case",
-            url_name="wagtailsnippets_casework_homevisit:edit",
-        ),
+        "case",
         LocalDateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
         Column("get_mode_display", label=_("mode")),
         Column("get_child_state_display", label=_("state of the child")),
@@ -213,12 +204,7 @@ class SupportRecordViewSet(CaseworkViewSet):
     menu_order = 400
     add_view_class = CaseChildCreateView
     list_display = [
-        TitleColumn(
-            "case",
-            label=_("case"),
-            accessor="case",
-            url_name="wagtailsnippets_casework_supportrecord:edit",
-        ),
+        "case",
         LocalDateColumn("given_on", label=_("date"), sort_key="given_on"),
         Column("get_kind_display", label=_("kind")),
         Column("amount", label=_("amount (yuan)")),
@@ -245,9 +231,7 @@ class FindingViewSet(CaseworkViewSet):
     menu_label = _("Findings ledger")
     menu_order = 500
     list_display = [
-        TitleColumn(
-            "problem", label=_("problem found"), url_name="wagtailsnippets_casework_finding:edit"
-        ),
+        "problem",
         Column("school", label=_("school")),
         Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
         Column("get_status_display", label=_("status"), sort_key="status"),

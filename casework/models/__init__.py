@@ -3,6 +3,15 @@ from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_
 from .findings import Finding
 from .reference import ChecklistCategory, ChecklistItem, School
 from .students import Student
+from .weekly import (
+    WEEKLY_FIGURES,
+    Reminder,
+    Term,
+    TermFigures,
+    WeeklyReport,
+    term_label,
+    week_monday,
+)
 
 __all__ = [
     "OFFICES",
@@ -19,4 +28,11 @@ __all__ = [
     "Student",
     "SupportRecord",
     "next_visit_suggestion",
+    "Reminder",
+    "Term",
+    "TermFigures",
+    "WEEKLY_FIGURES",
+    "WeeklyReport",
+    "term_label",
+    "week_monday",
 ]

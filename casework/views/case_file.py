@@ -6,8 +6,9 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import InspectView
 
 from ..audit import log_case_view
-from ..models import AccessLog, HomeVisit, SupportRecord
-from ..permissions import can_see_personal_data, is_bureau
+from ..links import quick_visit_url
+from ..models import AccessLog, SupportRecord
+from ..permissions import can_log_visit, can_see_personal_data, is_bureau
 
 
 class CaseFileView(InspectView):
@@ -36,15 +37,19 @@ class CaseFileView(InspectView):
         case = self.object
         user = self.request.user
         here = reverse(case.snippet_viewset.get_url_name("inspect"), args=[case.pk])
-        for model, label, icon in (
-            (HomeVisit, _("Log a home visit"), "home"),
-            (SupportRecord, _("Record support"), "tasks"),
-        ):
-            if user.has_perm(f"casework.add_{model._meta.model_name}"):
-                url = reverse(model.snippet_viewset.get_url_name("add"))
-                buttons.append(
-                    HeaderButton(label, url=f"{url}?case={case.pk}&next={here}", icon_name=icon)
+        if case.status != case.Status.CLOSED and can_log_visit(user):
+            buttons.append(
+                HeaderButton(
+                    _("Log a home visit"), url=quick_visit_url(case.pk, here), icon_name="home"
                 )
+            )
+        if user.has_perm("casework.add_supportrecord"):
+            url = reverse(SupportRecord.snippet_viewset.get_url_name("add"))
+            buttons.append(
+                HeaderButton(
+                    _("Record support"), url=f"{url}?case={case.pk}&next={here}", icon_name="tasks"
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):

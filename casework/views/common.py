@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.snippets.views.snippets import CreateView, IndexView
 
 from ..audit import log_export
@@ -40,6 +41,16 @@ class CaseworkIndexView(IndexView):
             if len(normalized) >= 6 and normalized.rstrip("X").isdigit():
                 self.search_query = normalized
         return super().search_queryset(queryset)
+
+
+class CaseIndexView(CaseworkIndexView):
+    """The case list: a case's name leads to its case file, where the work is done."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(
+            field_name, column_class, get_url=self.get_inspect_url, **kwargs
+        )
 
 
 class ReturnToCaseMixin:

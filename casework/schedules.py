@@ -1,0 +1,46 @@
+"""The django-q2 schedules the app needs; ``manage.py setup_schedules`` creates them.
+
+Other features add theirs with ``register(...)`` (or a line in ``SCHEDULES``) so that one
+command sets up every schedule, idempotently.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A schedule: a unique name, the task's dotted path and when it runs (local time)."""
+
+    name: str
+    func: str
+    schedule_type: str = "D"  # django_q.models.Schedule.DAILY
+    at: datetime.time = datetime.time(7, 30)
+    minutes: int | None = None  # for the "I" (every N minutes) type
+    cron: str | None = None  # for the "C" (cron) type
+    kwargs: str | None = None  # django-q2's own form: "x=1, y='a'"
+
+    def first_run(self, now=None):
+        """The next time of day ``at`` (Asia/Shanghai, the site's zone), today or tomorrow."""
+        now = timezone.localtime(now)
+        run = now.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
+        return run if run > now else run + datetime.timedelta(days=1)
+
+
+SCHEDULES = [
+    Scheduled(
+        name="casework: overdue visit reminders",
+        func="casework.reminders.send_overdue_reminders",
+        at=datetime.time(7, 30),
+    ),
+]
+
+
+def register(scheduled):
+    """Add a schedule for ``setup_schedules`` to create."""
+    if any(s.name == scheduled.name for s in SCHEDULES):
+        raise ValueError(f"A schedule named {scheduled.name!r} is already registered.")
+    SCHEDULES.append(scheduled)
+    return scheduled
