@@ -49,3 +49,16 @@ ROLE_PERMISSIONS = {
     ],
     Role.LEADER: [*_VIEW_ALL, "export_personal_data"],
 }
+
+#: Permissions on imports and reconciliation (数据比对), granted by migration 0003_imports.
+IMPORT_ROLE_PERMISSIONS = {
+    Role.TEACHER: ["view_importbatch"],
+    Role.MANAGER: ["view_importbatch", "add_importbatch"],
+    Role.OFFICE: [
+        "view_importbatch",
+        "add_importbatch",
+        "import_agency_lists",
+        "reconcile_lists",
+    ],
+    Role.LEADER: ["view_importbatch", "reconcile_lists"],
+}
