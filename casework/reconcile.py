@@ -32,6 +32,7 @@ from .models import (
     Student,
     SupportRecord,
 )
+from .permissions import can_reconcile
 from .roles import Role
 
 #: Households that left poverty before this year keep their children's aid (脱贫不脱政策),
@@ -115,6 +116,11 @@ class Report:
 def reconcile(user, since=None):
     """Every discrepancy between the rolls ``user`` sees and the lists, since ``since``."""
     since = since or term_start()
+    if not can_reconcile(user):
+        # School staff see their own children but not the lists: any "finding" would be wrong.
+        return Report(
+            since=since, findings={k: [] for k in FindingKind}, schools={}, suggested_school={}
+        )
     students = Student.objects.for_user(user).values_list("pk", "id_number", "name", "school_id")
     by_pk, pk_of_id = {}, {}
     for pk, id_number, name, school_id in students.iterator(chunk_size=5000):
