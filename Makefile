@@ -38,9 +38,9 @@ lint: venv ## ruff check and format check
 	$(BIN)/ruff format --check .
 
 messages: venv ## Refresh the translation catalogues and compile them
-	cd casework && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
-	cd home && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete
-	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=casework --ignore=home --ignore=.venv
+	cd casework && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap
+	cd home && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap --ignore=casework --ignore=home --ignore=.venv
 	$(MANAGE) compilemessages --ignore=.venv
 
 bench: venv ## Run the benchmark (see README); SIZE=small for a quick run

@@ -98,6 +98,23 @@ def can_assign_teacher(user):
     return user.has_perm("casework.assign_teacher")
 
 
+def teachers_for(user):
+    """The staff a case of ``user``'s scope can be paired with: school staff of that scope."""
+    from django.contrib.auth import get_user_model
+
+    staff = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.label for r in SCHOOL_ROLES])
+        .distinct()
+    )
+    scope = school_scope(user)
+    if scope == "all":
+        return staff.order_by("last_name", "first_name", "username")
+    if scope is None:
+        return staff.none()
+    return staff.filter(casework_profile__school_id=scope).order_by("last_name", "first_name")
+
+
 class ScopedManager(models.Manager):
     """The default manager of casework models: scoped to the current request's user."""
 

@@ -40,8 +40,13 @@ ROLE_PERMISSIONS = {
         "close_case",
         "assign_teacher",
     ],
+    # Bureau offices open and close cases too: data comparison finds children district-wide,
+    # and the plan has the offices supervise 对账销号. They do not delete.
     Role.OFFICE: [
         *_VIEW_ALL,
+        *[f"{action}_{m}" for m in _CASE_DATA for action in ("add", "change")],
+        "close_case",
+        "assign_teacher",
         "change_checklistitem",
         "add_finding",
         "change_finding",

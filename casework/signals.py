@@ -1,9 +1,9 @@
-"""Keep the status history of cases for the timeline."""
+"""Keep a case's status history and its next visit due in step with what is entered."""
 
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from .models import Case, CaseStatusChange
+from .models import Case, CaseStatusChange, HomeVisit
 from .permissions import current_user
 
 
@@ -25,3 +25,9 @@ def record_status_change(sender, instance, created, **kwargs):
             note=instance.close_reason if instance.status == Case.Status.CLOSED else "",
         )
     instance._loaded_status = instance.status
+
+
+@receiver(post_save, sender=HomeVisit)
+@receiver(post_delete, sender=HomeVisit)
+def update_next_visit_due(sender, instance, **kwargs):
+    instance.case.refresh_next_visit_due()

@@ -1,6 +1,39 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
+from .choosers import teacher_chooser_viewset
+from .modeladmin import ChecklistItemAdmin, SchoolAdmin
 from .models import Case, CaseworkLogEntry, Finding, HomeVisit, School, Student, SupportRecord
+from .viewsets import CaseworkViewSetGroup
+
+register_snippet(CaseworkViewSetGroup)
+# Registered as instances (not with the decorator) so their menu items can join the group.
+school_admin = SchoolAdmin()
+school_admin.register_with_wagtail()
+checklist_admin = ChecklistItemAdmin()
+checklist_admin.register_with_wagtail()
+
+
+@hooks.register("register_casework_menu_item")
+def school_menu_item():
+    return school_admin.get_menu_item(order=800)
+
+
+@hooks.register("register_casework_menu_item")
+def checklist_menu_item():
+    return checklist_admin.get_menu_item(order=900)
+
+
+@hooks.register("insert_global_admin_css")
+def casework_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("casework/css/casework.css"))
+
+
+@hooks.register("register_admin_viewset")
+def register_teacher_chooser():
+    return teacher_chooser_viewset
 
 
 @hooks.register("register_log_actions")

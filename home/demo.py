@@ -11,6 +11,8 @@ from django.db import transaction
 from casework.models import Profile, School
 from casework.roles import Role
 
+from .demo_ledger import load_demo_ledger
+
 DEFAULT_PASSWORD = "sichasibu-demo"
 
 SCHOOLS = [
@@ -74,5 +76,5 @@ def load_demo(password=None):
     return users, schools
 
 
-#: Later parts of the demo (roles, cases) register here to run after the accounts exist.
-DEMO_HOOKS = []
+#: Parts of the demo that run after the accounts exist: callables(users=..., schools=...).
+DEMO_HOOKS = [load_demo_ledger]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, RevisionMixin
 
 from ..choices import CONCERN_CHECKLIST_ITEM, NEXT_VISIT_DAYS, ChildState, Concern, RiskLevel
+from ..people import display_name
 from ..permissions import ScopedManager, UnscopedManager
 from .reference import ChecklistItem
 from .students import Student
@@ -117,6 +118,10 @@ class Case(LockableMixin, RevisionMixin, models.Model):
         return self.student.school_id
 
     @property
+    def teacher_name(self):
+        return display_name(self.teacher)
+
+    @property
     def is_overdue(self):
         return (
             self.status != self.Status.CLOSED
@@ -157,7 +162,13 @@ class Case(LockableMixin, RevisionMixin, models.Model):
             *(("visit", v.visited_on, v.created_at, v) for v in self.visits.all()),
             *(("support", s.given_on, s.created_at, s) for s in self.support_records.all()),
             *(
-                ("status", timezone.localdate(c.changed_at), c.changed_at, c)
+                # The case's opening is dated when it was opened, not when it was typed in.
+                (
+                    "status",
+                    self.opened_on if not c.from_status else timezone.localdate(c.changed_at),
+                    c.changed_at,
+                    c,
+                )
                 for c in self.status_changes.all()
             ),
         ]

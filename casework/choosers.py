@@ -1,0 +1,122 @@
+"""Searchable choosers for students and teachers, scoped like every other casework view.
+
+Children's data is not put in a search index, so the choosers search with ORM lookups.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
+from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+from .columns import MaskedIDColumn
+from .idnumbers import normalize_id_number
+from .permissions import teachers_for
+
+
+def orm_search_form(fields):
+    """A chooser filter form searching the given fields with icontains."""
+
+    class SearchForm(BaseFilterForm):
+        q = forms.CharField(
+            label=_("Search term"),
+            required=False,
+            widget=forms.TextInput(attrs={"placeholder": _("Name, ID number or student number")}),
+        )
+
+        def filter(self, objects):
+            objects = super().filter(objects)
+            query = (self.cleaned_data.get("q") or "").strip()
+            if query:
+                normalized = normalize_id_number(query)
+                terms = {query, normalized} if normalized.rstrip("X").isdigit() else {query}
+                condition = Q()
+                for field in fields:
+                    for term in terms:
+                        condition |= Q(**{f"{field}__icontains": term})
+                objects = objects.filter(condition)
+                self.is_searching = True
+                self.search_query = query
+            return objects
+
+    return SearchForm
+
+
+class StudentChooserMixin:
+    filter_form_class = orm_search_form(["name", "id_number", "student_number"])
+
+    def get_object_list(self):
+        return super().get_object_list().select_related("school")
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("school", label=_("school")),
+            Column("grade", label=_("grade"), accessor=lambda s: f"{s.grade}{s.class_name}"),
+            MaskedIDColumn("id_number", label=_("ID number")),
+        ]
+
+
+class StudentChooseView(StudentChooserMixin, SnippetChooseView):
+    pass
+
+
+class StudentChooseResultsView(StudentChooserMixin, SnippetChooseResultsView):
+    pass
+
+
+class StudentChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = StudentChooseView
+    choose_results_view_class = StudentChooseResultsView
+
+
+class TeacherChooserMixin:
+    filter_form_class = orm_search_form(["username", "first_name", "last_name"])
+
+    def get_object_list(self):
+        return teachers_for(self.request.user).select_related("casework_profile__school")
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("school", label=_("school"), accessor="casework_profile.school"),
+        ]
+
+
+class TeacherChooseView(TeacherChooserMixin, ChooseView):
+    pass
+
+
+class TeacherChooseResultsView(TeacherChooserMixin, ChooseResultsView):
+    pass
+
+
+class TeacherChosenView(ChosenView):
+    def get_object(self, pk):
+        return teachers_for(self.request.user).get(pk=pk)
+
+
+class TeacherChooserViewSet(ChooserViewSet):
+    """Only teachers and case managers of the user's scope can be chosen."""
+
+    model = get_user_model()
+    icon = "user"
+    choose_one_text = _("Choose a teacher")
+    choose_another_text = _("Choose another teacher")
+    choose_view_class = TeacherChooseView
+    choose_results_view_class = TeacherChooseResultsView
+    chosen_view_class = TeacherChosenView
+    register_widget = False
+
+
+teacher_chooser_viewset = TeacherChooserViewSet(
+    "casework_teacher_chooser", url_prefix="casework/teachers"
+)

@@ -1,0 +1,81 @@
+"""List filters of the casework view sets."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from .choices import ChildState, Concern, RiskLevel
+from .models import Case, ChecklistItem, Finding, HomeVisit, School, Student
+from .permissions import teachers_for
+
+
+def schools(request):
+    return School.objects.all()
+
+
+def teachers(request):
+    return teachers_for(request.user if request else None)
+
+
+class StudentFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(label=_("school"), queryset=schools)
+    grade = django_filters.CharFilter(label=_("grade"))
+    is_registered_poor = django_filters.BooleanFilter(label=_("registered poor household"))
+    is_dibao = django_filters.BooleanFilter(label=_("minimum living allowance"))
+    is_tekun = django_filters.BooleanFilter(label=_("extreme-hardship support"))
+    is_left_behind = django_filters.BooleanFilter(label=_("left-behind child"))
+    is_disabled = django_filters.BooleanFilter(label=_("disabled"))
+
+    class Meta:
+        model = Student
+        fields = []
+
+
+class CaseFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=_("school"), field_name="student__school", queryset=schools
+    )
+    checklist_item = django_filters.ModelChoiceFilter(
+        label=_("checklist item"), queryset=ChecklistItem.objects.all()
+    )
+    concern = django_filters.ChoiceFilter(label=_("concern"), choices=Concern.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Case.Status.choices)
+    risk = django_filters.ChoiceFilter(label=_("risk level"), choices=RiskLevel.choices)
+    teacher = django_filters.ModelChoiceFilter(label=_("paired teacher"), queryset=teachers)
+    overdue = django_filters.BooleanFilter(label=_("visit overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Case.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class VisitFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=_("school"), field_name="case__student__school", queryset=schools
+    )
+    child_state = django_filters.ChoiceFilter(
+        label=_("state of the child"),
+        choices=ChildState.choices,
+    )
+
+    class Meta:
+        model = HomeVisit
+        fields = ["mode"]
+
+
+class FindingFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(label=_("school"), queryset=schools)
+    checklist_item = django_filters.ModelChoiceFilter(
+        label=_("checklist item"), queryset=ChecklistItem.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Finding.Status.choices)
+
+    class Meta:
+        model = Finding
+        fields = []

@@ -1,0 +1,5 @@
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class CaseworkUsersAppConfig(WagtailUsersAppConfig):
+    user_viewset = "casework.users.viewsets.UserViewSet"

@@ -1,0 +1,65 @@
+"""The case file: the child, the case and one timeline of visits, support and status changes."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import InspectView
+
+from ..audit import log_case_view
+from ..models import AccessLog, HomeVisit, SupportRecord
+from ..permissions import can_see_personal_data, is_bureau
+
+
+class CaseFileView(InspectView):
+    template_name = "casework/case/case_file.html"
+    page_title = _("Case file")
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        return (
+            type(case)
+            .objects.select_related("student__school", "checklist_item", "teacher")
+            .prefetch_related("visits__created_by", "support_records", "status_changes__changed_by")
+            .get(pk=case.pk)
+        )
+
+    def get(self, request, *args, **kwargs):
+        log_case_view(request.user, self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        case = self.object
+        user = self.request.user
+        here = reverse(case.snippet_viewset.get_url_name("inspect"), args=[case.pk])
+        for model, label, icon in (
+            (HomeVisit, _("Log a home visit"), "home"),
+            (SupportRecord, _("Record support"), "tasks"),
+        ):
+            if user.has_perm(f"casework.add_{model._meta.model_name}"):
+                url = reverse(model.snippet_viewset.get_url_name("add"))
+                buttons.append(
+                    HeaderButton(label, url=f"{url}?case={case.pk}&next={here}", icon_name=icon)
+                )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        case = self.object
+        context.update(
+            case=case,
+            student=case.student,
+            timeline=case.timeline(),
+            show_id_number=can_see_personal_data(user),
+            access_logs=(
+                AccessLog.objects.filter(case=case).select_related("user")[:50]
+                if is_bureau(user)
+                else None
+            ),
+        )
+        return context

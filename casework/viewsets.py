@@ -1,0 +1,288 @@
+"""The "四查四补" admin: snippet view sets for the ledger, grouped under one menu."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .choosers import StudentChooserViewSet, teacher_chooser_viewset
+from .columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn
+from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
+from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
+from .models import Case, Finding, HomeVisit, Student, SupportRecord
+from .views.case_file import CaseFileView
+from .views.common import CaseChildCreateView, CaseworkIndexView
+
+
+class CaseworkViewSet(SnippetViewSet):
+    index_view_class = CaseworkIndexView
+    search_backend_name = None  # ORM lookups: children's data is never put in a search index
+    copy_view_enabled = False
+    list_per_page = 50
+
+
+class StudentViewSet(CaseworkViewSet):
+    model = Student
+    icon = "user"
+    chooser_viewset_class = StudentChooserViewSet
+    menu_label = _("Students")
+    menu_order = 100
+    list_display = [
+        TitleColumn("name", label=_("name"), url_name="wagtailsnippets_casework_student:edit"),
+        Column("get_gender_display", label=_("gender")),
+        Column("school", label=_("school")),
+        Column("grade", label=_("grade")),
+        Column("class_name", label=_("class")),
+        MaskedIDColumn("id_number", label=_("ID number")),
+    ]
+    search_fields = ["name", "id_number", "student_number"]
+    filterset_class = StudentFilterSet
+    ordering = ("school__name", "grade", "class_name", "name")
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = ["id_number", "latest_revision"]
+    list_export = ["name", "school", "grade", "class_name", "id_number", "student_number"]
+    export_filename = "students"
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("name"), FieldPanel("gender"), FieldPanel("birth_date")]
+                    ),
+                    FieldRowPanel([FieldPanel("id_number"), FieldPanel("student_number")]),
+                    FieldRowPanel(
+                        [FieldPanel("school"), FieldPanel("grade"), FieldPanel("class_name")]
+                    ),
+                ],
+                heading=_("the child"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [
+                            FieldPanel("guardian_name"),
+                            FieldPanel("guardian_relation"),
+                            FieldPanel("phone"),
+                        ]
+                    ),
+                    FieldRowPanel([FieldPanel("hukou_township"), FieldPanel("hukou_village")]),
+                    FieldPanel("address"),
+                ],
+                heading=_("family and household registration"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("is_registered_poor"), FieldPanel("poverty_exit_year")]
+                    ),
+                    FieldRowPanel([FieldPanel("is_dibao"), FieldPanel("is_tekun")]),
+                    FieldRowPanel([FieldPanel("is_left_behind"), FieldPanel("lives_with")]),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("is_disabled"),
+                            FieldPanel("disability_category"),
+                            FieldPanel("disability_grade"),
+                            FieldPanel("placement"),
+                        ]
+                    ),
+                ],
+                heading=_("circumstances"),
+            ),
+        ],
+        base_form_class=StudentForm,
+    )
+
+    def get_queryset(self, request):
+        return Student.objects.select_related("school")
+
+
+class CaseViewSet(CaseworkViewSet):
+    model = Case
+    icon = "folder-open-inverse"
+    menu_label = _("Cases")
+    menu_order = 200
+    inspect_view_enabled = True
+    inspect_view_class = CaseFileView
+    list_display = [
+        TitleColumn(
+            "student",
+            label=_("student"),
+            accessor="student.name",
+            url_name="wagtailsnippets_casework_case:inspect",
+        ),
+        Column("school", label=_("school"), accessor="student.school.name"),
+        Column("get_concern_display", label=_("concern"), sort_key="concern"),
+        Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
+        Column("get_risk_display", label=_("risk level"), sort_key="risk"),
+        Column("get_status_display", label=_("status"), sort_key="status"),
+        Column("teacher", label=_("paired teacher"), accessor="teacher_name"),
+        NextVisitColumn("next_visit_due", label=_("next visit due"), sort_key="next_visit_due"),
+        LocalDateColumn("opened_on", label=_("opened on"), sort_key="opened_on"),
+    ]
+    search_fields = ["student__name", "student__id_number", "student__student_number"]
+    filterset_class = CaseFilterSet
+    ordering = ("-opened_on", "-id")
+    list_export = [
+        "student.name",
+        "student.school.name",
+        "student.id_number",
+        "get_concern_display",
+        "checklist_item.number",
+        "get_risk_display",
+        "get_status_display",
+        "teacher_name",
+        "opened_on",
+        "next_visit_due",
+        "closed_on",
+    ]
+    export_headings = {
+        "student.name": _("student"),
+        "student.school.name": _("school"),
+        "student.id_number": _("ID number"),
+        "get_concern_display": _("concern"),
+        "checklist_item.number": _("checklist item"),
+        "get_risk_display": _("risk level"),
+        "get_status_display": _("status"),
+        "teacher_name": _("paired teacher"),
+    }
+    export_filename = "cases"
+    edit_handler = ObjectList(
+        [
+            FieldPanel("student"),
+            FieldRowPanel([FieldPanel("concern"), FieldPanel("checklist_item")]),
+            FieldRowPanel([FieldPanel("risk"), FieldPanel("status"), FieldPanel("opened_on")]),
+            FieldPanel("teacher", widget=teacher_chooser_viewset.widget_class),
+            FieldPanel("summary"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("closed_on"),
+                    FieldPanel("close_reason"),
+                    FieldPanel("close_verification"),
+                ],
+                heading=_("closing off"),
+            ),
+        ],
+        base_form_class=CaseForm,
+    )
+
+    def get_queryset(self, request):
+        return Case.objects.with_file()
+
+
+class HomeVisitViewSet(CaseworkViewSet):
+    model = HomeVisit
+    icon = "home"
+    menu_label = _("Home visits")
+    menu_order = 300
+    add_view_class = CaseChildCreateView
+    list_display = [
+        TitleColumn(
+            "case",
+            label=_("case"),
+            accessor="case",
+            url_name="wagtailsnippets_casework_homevisit:edit",
+        ),
+        LocalDateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
+        Column("get_mode_display", label=_("mode")),
+        Column("get_child_state_display", label=_("state of the child")),
+        Column("visitors", label=_("visitors")),
+        UpdatedAtColumn(),
+    ]
+    search_fields = ["case__student__name", "findings"]
+    filterset_class = VisitFilterSet
+    ordering = ("-visited_on", "-created_at")
+    panels = [
+        FieldPanel("case"),
+        FieldRowPanel([FieldPanel("visited_on"), FieldPanel("mode")]),
+        FieldPanel("visitors"),
+        FieldPanel("child_state"),
+        FieldPanel("findings"),
+        FieldPanel("actions"),
+        FieldPanel("next_visit_due"),
+    ]
+    edit_handler = ObjectList(panels, base_form_class=HomeVisitForm)
+
+    def get_queryset(self, request):
+        return HomeVisit.objects.select_related("case__student", "latest_revision")
+
+
+class SupportRecordViewSet(CaseworkViewSet):
+    model = SupportRecord
+    icon = "tasks"
+    menu_label = _("Support")
+    menu_order = 400
+    add_view_class = CaseChildCreateView
+    list_display = [
+        TitleColumn(
+            "case",
+            label=_("case"),
+            accessor="case",
+            url_name="wagtailsnippets_casework_supportrecord:edit",
+        ),
+        LocalDateColumn("given_on", label=_("date"), sort_key="given_on"),
+        Column("get_kind_display", label=_("kind")),
+        Column("amount", label=_("amount (yuan)")),
+        Column("given_by", label=_("given by")),
+    ]
+    search_fields = ["case__student__name", "funding_source", "given_by"]
+    list_filter = ["kind"]
+    ordering = ("-given_on", "-created_at")
+    panels = [
+        FieldPanel("case"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("amount"), FieldPanel("given_on")]),
+        FieldRowPanel([FieldPanel("funding_source"), FieldPanel("given_by")]),
+        FieldPanel("note"),
+    ]
+    edit_handler = ObjectList(panels, base_form_class=SupportRecordForm)
+
+    def get_queryset(self, request):
+        return SupportRecord.objects.select_related("case__student", "latest_revision")
+
+
+class FindingViewSet(CaseworkViewSet):
+    model = Finding
+    icon = "warning"
+    menu_label = _("Findings ledger")
+    menu_order = 500
+    list_display = [
+        TitleColumn(
+            "problem", label=_("problem found"), url_name="wagtailsnippets_casework_finding:edit"
+        ),
+        Column("school", label=_("school")),
+        Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
+        Column("get_status_display", label=_("status"), sort_key="status"),
+        LocalDateColumn("deadline", label=_("deadline"), sort_key="deadline"),
+    ]
+    search_fields = ["problem", "rectification"]
+    filterset_class = FindingFilterSet
+    list_export = [
+        "school.name",
+        "checklist_item.number",
+        "problem",
+        "rectification",
+        "get_status_display",
+        "deadline",
+        "closed_on",
+        "evidence",
+    ]
+    panels = [
+        FieldRowPanel([FieldPanel("school"), FieldPanel("checklist_item"), FieldPanel("found_on")]),
+        FieldPanel("problem"),
+        FieldPanel("rectification"),
+        FieldRowPanel([FieldPanel("deadline"), FieldPanel("status"), FieldPanel("closed_on")]),
+        FieldPanel("evidence"),
+    ]
+    edit_handler = ObjectList(panels, base_form_class=CaseworkAdminForm)
+
+    def get_queryset(self, request):
+        return Finding.objects.select_related("school", "checklist_item", "latest_revision")
+
+
+class CaseworkViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Four checks, four fills")
+    menu_icon = "clipboard-list"
+    menu_order = 150
+    menu_name = "casework"
+    #: Other parts of the app add their menu items to this group with this hook.
+    submenu_hook = "register_casework_menu_item"
+    items = (StudentViewSet, CaseViewSet, HomeVisitViewSet, SupportRecordViewSet, FindingViewSet)

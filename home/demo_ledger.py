@@ -1,0 +1,171 @@
+"""A living demo ledger: fictional children and cases at the demo schools (never real people)."""
+
+import datetime
+
+from django.utils import timezone
+
+from casework.choices import CONCERN_CHECKLIST_ITEM, ChildState, Concern, RiskLevel
+from casework.idnumbers import check_digit
+from casework.models import Case, ChecklistItem, Finding, HomeVisit, Student, SupportRecord
+
+# (school key, name, gender, birth date, circumstances, concern, risk)
+CHILDREN = [
+    (
+        "A",
+        "李小禾",
+        "F",
+        datetime.date(2012, 4, 18),
+        {"is_registered_poor": True, "poverty_exit_year": 2018},
+        Concern.AID_MISSED,
+        RiskLevel.MEDIUM,
+    ),
+    (
+        "A",
+        "王晨阳",
+        "M",
+        datetime.date(2011, 9, 2),
+        {"is_left_behind": True, "lives_with": "grandparents"},
+        Concern.LEFT_BEHIND,
+        RiskLevel.MEDIUM,
+    ),
+    (
+        "A",
+        "张一诺",
+        "M",
+        datetime.date(2010, 1, 27),
+        {"is_dibao": True},
+        Concern.DROPOUT_RISK,
+        RiskLevel.HIGH,
+    ),
+    (
+        "A",
+        "马欣怡",
+        "F",
+        datetime.date(2013, 6, 11),
+        {
+            "is_disabled": True,
+            "disability_category": "hearing",
+            "disability_grade": 3,
+            "placement": "regular_class",
+        },
+        Concern.DISABILITY,
+        RiskLevel.LOW,
+    ),
+    (
+        "A",
+        "赵子轩",
+        "M",
+        datetime.date(2012, 11, 5),
+        {"is_registered_poor": True},
+        Concern.ONLINE_LEARNING,
+        RiskLevel.MEDIUM,
+    ),
+    (
+        "B",
+        "杨雨桐",
+        "F",
+        datetime.date(2009, 3, 30),
+        {"is_tekun": True},
+        Concern.DROPOUT_RISK,
+        RiskLevel.HIGH,
+    ),
+    ("B", "周浩然", "M", datetime.date(2011, 12, 19), {}, Concern.AID_WRONG, RiskLevel.LOW),
+    (
+        "B",
+        "吴思彤",
+        "F",
+        datetime.date(2012, 8, 8),
+        {"is_left_behind": True, "lives_with": "relatives"},
+        Concern.OTHER,
+        RiskLevel.LOW,
+    ),
+]
+
+
+def _id_number(born, seq):
+    first17 = f"640202{born:%Y%m%d}{800 + seq:03d}"
+    return first17 + check_digit(first17)
+
+
+def load_demo_ledger(users, schools):
+    """Create the fictional ledger once; running it again changes nothing."""
+    if Student.unscoped.filter(id_number=_id_number(CHILDREN[0][3], 0)).exists():
+        return
+    today = timezone.localdate()
+    items = {i.number: i for i in ChecklistItem.objects.all()}
+    if not items:
+        return  # the seed is not loaded; cases need the checklist
+    teachers = {"A": users["teacher_a"], "B": users["teacher_b"]}
+    for seq, (key, name, gender, born, circumstances, concern, risk) in enumerate(CHILDREN):
+        student = Student.unscoped.create(
+            name=name,
+            gender=gender,
+            birth_date=born,
+            id_number=_id_number(born, seq),
+            student_number=f"G{_id_number(born, seq)}",
+            school=schools[key],
+            grade=f"{min(9, today.year - born.year - 6)}年级",
+            class_name=f"{seq % 3 + 1}班",
+            guardian_name=name[0] + "某某",
+            guardian_relation="父亲" if seq % 2 else "祖母",
+            phone=f"1390952{seq:04d}",
+            hukou_township=schools[key].township,
+            hukou_village="示例村",
+            **circumstances,
+        )
+        case = Case.unscoped.create(
+            student=student,
+            concern=concern,
+            risk=risk,
+            teacher=teachers[key],
+            checklist_item=items[CONCERN_CHECKLIST_ITEM.get(concern, 4)],
+            opened_on=today - datetime.timedelta(days=40 - seq),
+            summary=f"{name}：{concern.label}，点对点帮扶。",
+        )
+        first = today - datetime.timedelta(days=30 - seq)
+        HomeVisit.unscoped.create(
+            case=case,
+            visited_on=first,
+            visitors=teachers[key].last_name + "老师",
+            child_state=ChildState.SUSPECTED_DROPOUT
+            if concern == Concern.DROPOUT_RISK
+            else ChildState.IN_SCHOOL,
+            findings="入户了解家庭情况，孩子在家。",
+            actions="每周电话联系家长",
+            next_visit_due=first + datetime.timedelta(days=14),
+        )
+        if seq % 2 == 0:
+            second = today - datetime.timedelta(days=10 - seq)
+            HomeVisit.unscoped.create(
+                case=case,
+                visited_on=min(second, today),
+                visitors=teachers[key].last_name + "老师",
+                mode=HomeVisit.Mode.PHONE,
+                child_state=ChildState.RETURNED
+                if concern == Concern.DROPOUT_RISK
+                else ChildState.IN_SCHOOL,
+                findings="电话回访，孩子按时到校。",
+                next_visit_due=today + datetime.timedelta(days=seq - 3),
+            )
+        SupportRecord.unscoped.create(
+            case=case,
+            kind=SupportRecord.Kind.GRANT if seq % 3 else SupportRecord.Kind.TUTORING,
+            amount=500 if seq % 3 else None,
+            given_on=first,
+            funding_source="义务教育家庭经济困难学生生活补助",
+            given_by="学校资助办",
+        )
+        case.refresh_next_visit_due()
+    Finding.unscoped.create(
+        school=schools["B"],
+        checklist_item=items[7],
+        problem="教学楼暖气管道老化，存在渗漏隐患。",
+        rectification="已报规划财务室列入维修计划。",
+        deadline=today + datetime.timedelta(days=30),
+    )
+    Finding.unscoped.create(
+        school=schools["A"],
+        checklist_item=items[6],
+        problem="英语学科教师缺编1人。",
+        deadline=today + datetime.timedelta(days=60),
+    )
