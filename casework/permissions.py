@@ -160,3 +160,42 @@ def can_edit_term_figures(user):
 def works_at_a_school(user):
     """A teacher or school manager attached to a school (reminded of overdue visits)."""
     return bool(roles_of(user) & SCHOOL_ROLES) and school_id_of(user) is not None
+
+
+# Imports and reconciliation (数据比对). A school's roll is imported by its own manager, or by
+# bureau office staff for any school; other offices' lists cover the whole district, so only
+# bureau office staff import them; the reconciliation looks across schools, so only the bureau.
+
+
+def can_view_imports(user):
+    """Import records of the user's school (school staff) or of every school (the bureau)."""
+    return school_scope(user) is not None and user.has_perm("casework.view_importbatch")
+
+
+def import_kinds_for(user):
+    """The kinds of list ``user`` may upload."""
+    from .models import AGENCY_KINDS, ImportKind
+
+    kinds = []
+    if school_scope(user) is not None and user.has_perm("casework.add_importbatch"):
+        kinds.append(ImportKind.ROLL)
+    if is_bureau(user) and user.has_perm("casework.import_agency_lists"):
+        kinds.extend(AGENCY_KINDS)
+    return kinds
+
+
+def can_import(user, kind, school=None):
+    """May ``user`` upload and commit a list of this kind (for this school, for a roll)?"""
+    from .models import ImportKind
+
+    if kind not in import_kinds_for(user):
+        return False
+    if kind == ImportKind.ROLL:
+        scope = school_scope(user)
+        return school is not None and (scope == "all" or scope == school.pk)
+    return True
+
+
+def can_reconcile(user):
+    """The reconciliation report and opening cases from it: bureau roles only."""
+    return is_bureau(user) and user.has_perm("casework.reconcile_lists")

@@ -69,7 +69,23 @@ WEEKLY_PERMISSIONS = {
     Role.OFFICE: ["view_weeklyreport", "view_termfigures"],
     Role.LEADER: ["view_weeklyreport", "view_termfigures"],
 }
-ROLE_PERMISSIONS = {
-    role: [*codenames, *WEEKLY_PERMISSIONS.get(role, [])]
-    for role, codenames in ROLE_PERMISSIONS.items()
+#: Permissions on imports and reconciliation (数据比对), granted by migration 0003_imports.
+IMPORT_ROLE_PERMISSIONS = {
+    Role.TEACHER: ["view_importbatch"],
+    Role.MANAGER: ["view_importbatch", "add_importbatch"],
+    Role.OFFICE: [
+        "view_importbatch",
+        "add_importbatch",
+        "import_agency_lists",
+        "reconcile_lists",
+    ],
+    Role.LEADER: ["view_importbatch", "reconcile_lists"],
 }
+
+
+def _combine(*tables):
+    return {role: [c for table in tables for c in table.get(role, [])] for role in Role}
+
+
+#: Everything each role may do, feature by feature (each table granted by its own migration).
+ROLE_PERMISSIONS = _combine(ROLE_PERMISSIONS, WEEKLY_PERMISSIONS, IMPORT_ROLE_PERMISSIONS)

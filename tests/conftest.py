@@ -45,3 +45,10 @@ def two_schools(seed):
         "case_a": case_a,
         "case_b": case_b,
     }
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

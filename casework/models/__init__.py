@@ -1,6 +1,7 @@
 from .access import OFFICES, AccessLog, CaseworkLogEntry, Profile
 from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
 from .findings import Finding
+from .imports import AGENCY_KINDS, AID_KINDS, AgencyListEntry, ImportBatch, ImportKind, ImportRow
 from .reference import ChecklistCategory, ChecklistItem, School
 from .students import Student
 from .weekly import (
@@ -23,6 +24,12 @@ __all__ = [
     "ChecklistCategory",
     "ChecklistItem",
     "Finding",
+    "AGENCY_KINDS",
+    "AID_KINDS",
+    "AgencyListEntry",
+    "ImportBatch",
+    "ImportKind",
+    "ImportRow",
     "HomeVisit",
     "School",
     "Student",

@@ -344,7 +344,7 @@ class WeeklyReportMenuItem(MenuItem):
             gettext_lazy("Weekly dropout reports"),
             reverse_lazy("casework_weekly_index"),
             icon_name="table",
-            order=310,
+            order=610,
         )
 
     def is_shown(self, request):
