@@ -46,6 +46,11 @@ ROLE_PERMISSIONS = {
         "add_finding",
         "change_finding",
         "export_personal_data",
+        "add_monthlyreport",
+        "change_monthlyreport",
+        "view_monthlyreport",
     ],
-    Role.LEADER: [*_VIEW_ALL, "export_personal_data"],
+    # Leaders change a report only to review it: the form lets them edit their own items' rows.
+    Role.LEADER: [*_VIEW_ALL, "export_personal_data", "change_monthlyreport", "view_monthlyreport"],
 }
+#: Granted on existing databases by migration 0004_monthly_report_roles (0002 predates the model).

@@ -1,9 +1,13 @@
-"""Keep the status history of cases for the timeline."""
+"""Keep the status history of cases; route and send on the monthly checklist."""
 
+from django.db import transaction
 from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
+from django_q.tasks import async_task
+from wagtail.signals import published, task_submitted
 
-from .models import Case, CaseStatusChange
+from .models import Case, CaseStatusChange, LeaderApprovalTaskState, MonthlyReport
+from .notifications import LeaderTaskSubmissionNotifier
 from .permissions import current_user
 
 
@@ -25,3 +29,18 @@ def record_status_change(sender, instance, created, **kwargs):
             note=instance.close_reason if instance.status == Case.Status.CLOSED else "",
         )
     instance._loaded_status = instance.status
+
+
+# Kept at module level: signals hold their receivers by weak reference.
+leader_task_submission_notifier = LeaderTaskSubmissionNotifier()
+task_submitted.connect(
+    leader_task_submission_notifier,
+    sender=LeaderApprovalTaskState,
+    dispatch_uid="casework_leader_task_submitted",
+)
+
+
+@receiver(published, sender=MonthlyReport)
+def send_approved_report(sender, instance, **kwargs):
+    # Approval publishes the month; the sheet then goes to the Planning and Finance Office.
+    transaction.on_commit(lambda: async_task("casework.tasks.submit_report", instance.pk))

@@ -1,6 +1,9 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from .models import Case, CaseworkLogEntry, Finding, HomeVisit, School, Student, SupportRecord
+from .views.reports import MonthlyReportViewSet
 
 
 @hooks.register("register_log_actions")
@@ -8,3 +11,19 @@ def register_casework_log_model(actions):
     # History of children's records is kept with the school, so the site history can be scoped.
     for model in (Student, Case, HomeVisit, SupportRecord, Finding, School):
         actions.register_model(model, CaseworkLogEntry)
+
+
+@hooks.register("register_log_actions")
+def register_monthly_report_actions(actions):
+    actions.register_action("casework.approve_rows", _("Approve rows"), _("Rows approved"))
+    actions.register_action("casework.redraft", _("Refresh figures"), _("Figures refreshed"))
+    actions.register_action("casework.remind", _("Remind offices"), _("Offices reminded"))
+    actions.register_action("casework.flag_overdue", _("Flag overdue"), _("Flagged overdue"))
+    actions.register_action(
+        "casework.submit",
+        _("Send to the Planning and Finance Office"),
+        _("Sent to the Planning and Finance Office"),
+    )
+
+
+register_snippet(MonthlyReportViewSet)

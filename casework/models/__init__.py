@@ -2,6 +2,7 @@ from .access import OFFICES, AccessLog, CaseworkLogEntry, Profile
 from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
 from .findings import Finding
 from .reference import ChecklistCategory, ChecklistItem, School
+from .reports import LeaderApprovalTask, LeaderApprovalTaskState, MonthlyReport, MonthlyReportRow
 from .students import Student
 
 __all__ = [
@@ -15,6 +16,10 @@ __all__ = [
     "ChecklistItem",
     "Finding",
     "HomeVisit",
+    "LeaderApprovalTask",
+    "LeaderApprovalTaskState",
+    "MonthlyReport",
+    "MonthlyReportRow",
     "School",
     "Student",
     "SupportRecord",
