@@ -142,7 +142,7 @@ def test_each_leader_approves_only_their_own_rows(
     notified = sorted(m.to[0] for m in mail.outbox)
     assert notified == ["leader_lv@example.cn", "leader_wan@example.cn"]
 
-    assert not denied(act(client, report, people["leader_lv"], "approve"))
+    assert not denied(act(client, report, people["leader_lv"], "approve_rows"))
     report = MonthlyReport.objects.get(pk=report.pk)
     rows = rows_of(report)
     assert not report.live and report.state == MonthlyReport.State.IN_REVIEW
@@ -150,14 +150,14 @@ def test_each_leader_approves_only_their_own_rows(
     assert rows[3].approval is None  # 万东旺's rows stay his to approve
 
     # 吕志武 cannot approve again (万东旺's rows), nor can a leader named on no row.
-    assert denied(act(client, report, people["leader_lv"], "approve"))
-    assert denied(act(client, report, people["leader_zhao"], "approve"))
-    assert denied(act(client, report, people["office"], "approve"))
+    assert denied(act(client, report, people["leader_lv"], "approve_rows"))
+    assert denied(act(client, report, people["leader_zhao"], "approve_rows"))
+    assert denied(act(client, report, people["office"], "approve_rows"))
     assert not MonthlyReport.objects.get(pk=report.pk).live
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert not denied(act(client, report, people["leader_wan"], "approve"))
+        assert not denied(act(client, report, people["leader_wan"], "approve_rows"))
     report = MonthlyReport.objects.get(pk=report.pk)
     assert report.live and report.state == MonthlyReport.State.SUBMITTED
     sent = [m for m in mail.outbox if m.to == ["planning@example.cn"] and m.attachments]
@@ -167,7 +167,7 @@ def test_each_leader_approves_only_their_own_rows(
 
 def test_a_leader_sends_back_and_the_resubmission_keeps_unchanged_approvals(client, people):
     report = submit(client, MonthlyReport.draft(MAY), people["office"])
-    act(client, report, people["leader_wan"], "approve")
+    act(client, report, people["leader_wan"], "approve_rows")
     mail.outbox.clear()
     response = act(client, report, people["leader_lv"], "reject", "第5项请写明整改时限")
     assert response.status_code == 302
@@ -187,8 +187,8 @@ def test_a_leader_sends_back_and_the_resubmission_keeps_unchanged_approvals(clie
     assert task_state.pending_leaders() == ["吕志武"]
     assert task_state.approvals["万东旺"]["carried_over"] is True
 
-    assert denied(act(client, report, people["leader_wan"], "approve"))
-    assert act(client, report, people["leader_lv"], "approve").status_code == 302
+    assert denied(act(client, report, people["leader_wan"], "approve_rows"))
+    assert act(client, report, people["leader_lv"], "approve_rows").status_code == 302
     report = MonthlyReport.objects.get(pk=report.pk)
     assert report.live
     assert rows_of(report)[5].rectification == "已更换照明灯具，5月25日验收。"
@@ -196,7 +196,7 @@ def test_a_leader_sends_back_and_the_resubmission_keeps_unchanged_approvals(clie
 
 def test_changing_a_leaders_rows_after_a_send_back_needs_their_approval_again(client, people):
     report = submit(client, MonthlyReport.draft(MAY), people["office"])
-    act(client, report, people["leader_wan"], "approve")
+    act(client, report, people["leader_wan"], "approve_rows")
     act(client, report, people["leader_lv"], "reject", "请核实")
     report = submit(client, report, people["office"], {3: {"remarks": "已核实"}})
     assert report.current_workflow_task_state.pending_leaders() == ["万东旺", "吕志武"]
@@ -208,15 +208,15 @@ def test_the_leaders_see_their_pending_reviews_on_the_dashboard(client, people):
     submit(client, MonthlyReport.draft(MAY), people["office"])
     assert TaskState.objects.reviewable_by(people["leader_wan"]).count() == 1
     assert TaskState.objects.reviewable_by(people["leader_zhao"]).count() == 0
-    act(client, MonthlyReport.objects.get(), people["leader_wan"], "approve")
+    act(client, MonthlyReport.objects.get(), people["leader_wan"], "approve_rows")
     assert TaskState.objects.reviewable_by(people["leader_wan"]).count() == 0
     assert TaskState.objects.reviewable_by(people["leader_lv"]).count() == 1
 
 
 def approve(client, people, report, changes=None):
     report = submit(client, report, people["office"], changes)
-    act(client, report, people["leader_wan"], "approve")
-    act(client, report, people["leader_lv"], "approve")
+    act(client, report, people["leader_wan"], "approve_rows")
+    act(client, report, people["leader_lv"], "approve_rows")
     return MonthlyReport.objects.get(pk=report.pk)
 
 
@@ -286,7 +286,7 @@ def test_a_correction_is_a_new_revision_with_the_difference_visible(client, peop
 
 def test_after_a_send_back_only_the_leaders_still_needed_are_notified(client, people):
     report = submit(client, MonthlyReport.draft(MAY), people["office"])
-    act(client, report, people["leader_wan"], "approve")
+    act(client, report, people["leader_wan"], "approve_rows")
     act(client, report, people["leader_lv"], "reject", "请核实")
     mail.outbox.clear()
     submit(client, report, people["planning"], {5: {"remarks": "已核实"}})
@@ -481,3 +481,80 @@ def test_a_month_approved_in_time_is_not_flagged(client, people):
         assert tasks.flag_overdue_reports() == []
     report = MonthlyReport.objects.get(pk=report.pk)
     assert report.overdue_since is None and not report.approved_late
+
+
+def test_during_review_the_leader_sees_their_actions_and_the_office_a_locked_form(client, people):
+    report = submit(client, MonthlyReport.draft(MAY), people["office"])
+
+    client.force_login(people["leader_wan"])
+    page = client.get(url("edit", report.pk)).content.decode()
+    assert "审核通过我负责的事项" in page and "退回并说明意见" in page
+    assert "和发布" not in page
+
+    client.force_login(people["leader_zhao"])
+    assert "审核通过我负责的事项" not in client.get(url("edit", report.pk)).content.decode()
+
+    client.force_login(people["office"])
+    response = client.post(
+        url("edit", report.pk), rows_post_data(report, {3: {"remarks": "审核中修改"}})
+    )
+    assert response.status_code == 200  # refused: the report is locked while in review
+    assert rows_of(latest(report))[3].remarks == ""
+
+
+def test_an_approved_month_waits_as_approved_until_someone_in_the_office_can_receive_it(
+    client, people, django_capture_on_commit_callbacks
+):
+    from casework import tasks
+
+    people["planning"].is_active = False
+    people["planning"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = approve(client, people, MonthlyReport.draft(MAY))
+    assert report.state == MonthlyReport.State.APPROVED
+
+    people["planning"].is_active = True
+    people["planning"].save()
+    tasks.flag_overdue_reports(today=datetime.date(2020, 6, 1))
+    report = MonthlyReport.objects.get(pk=report.pk)
+    assert report.state == MonthlyReport.State.SUBMITTED
+    assert [m.to for m in mail.outbox if m.attachments] == [["planning@example.cn"]]
+
+
+def test_a_leader_may_edit_the_rows_naming_them_only(client, people):
+    report = MonthlyReport.draft(MAY)
+    client.force_login(people["leader_lv"])
+    changes = {5: {"remarks": "吕志武补充"}, 3: {"remarks": "越权"}}
+    assert client.post(url("edit", report.pk), rows_post_data(report, changes)).status_code == 302
+    rows = rows_of(latest(report))
+    assert (rows[5].remarks, rows[3].remarks) == ("吕志武补充", "")
+
+
+def test_refreshing_the_figures_keeps_what_an_office_wrote(client, people, may):
+    from tests import factories as f
+
+    report = MonthlyReport.draft(MAY)
+    client.force_login(people["office"])
+    client.post(url("edit", report.pk), rows_post_data(report, {3: {"rectification": "科室自填"}}))
+    f.make_case(f.make_student(may["b"]), opened_on=datetime.date(2020, 5, 30))
+
+    assert client.post(url("redraft", report.pk)).status_code == 302
+    rows = rows_of(latest(report))
+    assert (
+        rows[3].problems_found
+        == "本月新发现需关注学生3人（乙校1人、甲校2人）；截至月末仍在跟踪3人。"
+    )
+    assert rows[3].rectification == "科室自填"
+    assert rows[3].figures["found_total"] == 3
+
+
+def test_a_month_approved_after_the_25th_is_listed_as_submitted_late(
+    client, people, django_capture_on_commit_callbacks
+):
+    when = datetime.datetime(2020, 5, 27, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+        report = approve(client, people, MonthlyReport.draft(MAY))
+    report = MonthlyReport.objects.get(pk=report.pk)  # as sent on, once the approval committed
+    assert report.state == MonthlyReport.State.SUBMITTED and report.approved_late
+    client.force_login(people["office"])
+    assert "已上报（逾期）" in client.get(url("list")).content.decode()

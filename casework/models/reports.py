@@ -365,14 +365,20 @@ class LeaderApprovalTask(Task):
         return self.user_is_reviewer(obj, user)
 
     def get_actions(self, obj, user):
+        # Not Wagtail's "approve": that one is labelled "… and publish", true only for the
+        # last leader to approve.
         name = leader_name_of(user)
         state = self._state_for(obj)
         if not name or state is None or name not in state.pending_leaders():
             return []
+        if state.pending_leaders() == [name]:
+            label = _("Approve my rows and send the checklist on")
+        else:
+            label = _("Approve my rows")
         return [
             ("reject", _("Send back with a comment"), True),
-            ("approve", _("Approve my rows"), False),
-            ("approve", _("Approve my rows with a comment"), True),
+            ("approve_rows", label, False),
+            ("approve_rows", _("%(action)s, with a comment") % {"action": label}, True),
         ]
 
     @transaction.atomic
@@ -384,7 +390,7 @@ class LeaderApprovalTask(Task):
         comment = kwargs.get("comment", "")
         if action_name == "reject":
             task_state.reject(user=user, comment=comment)
-        elif action_name == "approve":
+        elif action_name == "approve_rows":
             task_state.record_approval(user, comment=comment)
             if task_state.pending_leaders():
                 log(

@@ -323,7 +323,7 @@ class MonthlyReportViewSet(SnippetViewSet):
     list_display = [
         "__str__",
         StateColumn("state", label=gettext_lazy("state")),
-        DateColumn("deadline", label=gettext_lazy("deadline")),
+        DateColumn("deadline", label=gettext_lazy("due by")),
         DateColumn("submitted_at", label=gettext_lazy("sent on")),
     ]
     ordering = ["-month"]
