@@ -266,14 +266,13 @@ class LeaderApprovalTaskState(TaskState):
     def pending_leaders(self):
         return [name for name in self.leaders() if name not in self.approvals]
 
-    def record_approval(self, user, comment="", carried_over=False):
-        name = leader_name_of(user) if user is not None else ""
-        self.approvals[name] = {
+    def record_approval(self, user, comment=""):
+        self.approvals[leader_name_of(user)] = {
             "user": user.get_full_name() or user.get_username(),
             "user_id": user.pk,
             "at": timezone.now().isoformat(),
             "comment": comment,
-            "carried_over": carried_over,
+            "carried_over": False,
         }
         self.save(update_fields=["approvals"])
 
@@ -348,9 +347,6 @@ class LeaderApprovalTask(Task):
             if name in now and before.get(name) == now[name]:
                 task_state.approvals[name] = {**approval, "carried_over": True}
         task_state.save(update_fields=["approvals"])
-
-    def user_leader_name(self, user):
-        return leader_name_of(user)
 
     def user_is_reviewer(self, obj, user):
         return leader_name_of(user) in self._leaders_of(obj)
