@@ -90,6 +90,56 @@ def can_export_personal_data(user):
     return is_bureau(user)
 
 
+def _profile_value(user, field):
+    if user is None or not user.is_authenticated:
+        return ""
+    cache = f"_casework_{field}"
+    if not hasattr(user, cache):
+        from .models import Profile
+
+        setattr(
+            user,
+            cache,
+            Profile.objects.filter(user=user).values_list(field, flat=True).first() or "",
+        )
+    return getattr(user, cache)
+
+
+def office_of(user):
+    """The bureau office (科室) a user works in, or ""."""
+    return _profile_value(user, "office")
+
+
+def leader_name_of(user):
+    """The name under which a responsible leader appears on the checklist, or ""."""
+    if not (user and user.is_authenticated and roles_of(user) & {Role.LEADER}):
+        return ""
+    return _profile_value(user, "leader_name")
+
+
+def can_view_monthly_reports(user):
+    """The monthly checklist, its exports and summaries: bureau staff and leaders."""
+    return user.has_perm("casework.view_monthlyreport")
+
+
+def can_view_progress(user):
+    """The bureau's progress overview counts cases of every school, so only the bureau sees it."""
+    return is_bureau(user) and can_view_monthly_reports(user)
+
+
+def can_edit_report_row(user, row):
+    """A report row is written by the staff of its item's offices, or reviewed by its leader."""
+    if user.is_superuser:
+        return True
+    if not user.has_perm("casework.change_monthlyreport"):
+        return False
+    office = office_of(user)
+    if office and office in row.office_list:
+        return True
+    name = leader_name_of(user)
+    return bool(name) and name == row.leader
+
+
 def can_close_case(user):
     return user.has_perm("casework.close_case")
 

@@ -69,7 +69,7 @@ WEEKLY_PERMISSIONS = {
     Role.OFFICE: ["view_weeklyreport", "view_termfigures"],
     Role.LEADER: ["view_weeklyreport", "view_termfigures"],
 }
-#: Permissions on imports and reconciliation (数据比对), granted by migration 0003_imports.
+#: Permissions on imports and reconciliation (数据比对), granted by migration 0005_imports.
 IMPORT_ROLE_PERMISSIONS = {
     Role.TEACHER: ["view_importbatch"],
     Role.MANAGER: ["view_importbatch", "add_importbatch"],
@@ -83,9 +83,19 @@ IMPORT_ROLE_PERMISSIONS = {
 }
 
 
+#: The monthly checklist report (granted by migration 0007_monthly_report_roles).
+MONTHLY_PERMISSIONS = {
+    Role.OFFICE: ["add_monthlyreport", "change_monthlyreport", "view_monthlyreport"],
+    # Leaders change a report only to review it: the form lets them edit their own items' rows.
+    Role.LEADER: ["change_monthlyreport", "view_monthlyreport"],
+}
+
+
 def _combine(*tables):
     return {role: [c for table in tables for c in table.get(role, [])] for role in Role}
 
 
 #: Everything each role may do, feature by feature (each table granted by its own migration).
-ROLE_PERMISSIONS = _combine(ROLE_PERMISSIONS, WEEKLY_PERMISSIONS, IMPORT_ROLE_PERMISSIONS)
+ROLE_PERMISSIONS = _combine(
+    ROLE_PERMISSIONS, WEEKLY_PERMISSIONS, IMPORT_ROLE_PERMISSIONS, MONTHLY_PERMISSIONS
+)

@@ -7,6 +7,7 @@ command sets up every schedule, idempotently.
 import datetime
 from dataclasses import dataclass
 
+from croniter import croniter
 from django.utils import timezone
 
 
@@ -23,8 +24,10 @@ class Scheduled:
     kwargs: str | None = None  # django-q2's own form: "x=1, y='a'"
 
     def first_run(self, now=None):
-        """The next time of day ``at`` (Asia/Shanghai, the site's zone), today or tomorrow."""
+        """The first run: the cron's next time, else the next ``at`` (Asia/Shanghai)."""
         now = timezone.localtime(now)
+        if self.cron:
+            return croniter(self.cron, now).get_next(datetime.datetime)
         run = now.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
         return run if run > now else run + datetime.timedelta(days=1)
 
@@ -34,6 +37,21 @@ SCHEDULES = [
         name="casework: overdue visit reminders",
         func="casework.reminders.send_overdue_reminders",
         at=datetime.time(7, 30),
+    ),
+    # 09:00 on the 20th: the offices have five days left to fill their rows.
+    Scheduled(
+        name="casework.monthly_report.remind",
+        func="casework.tasks.remind_offices",
+        schedule_type="C",
+        cron="0 9 20 * *",
+    ),
+    # Daily just after midnight, so a report still unapproved after the 25th is flagged on the
+    # 26th even if the worker was down that night.
+    Scheduled(
+        name="casework.monthly_report.flag_overdue",
+        func="casework.tasks.flag_overdue_reports",
+        schedule_type="C",
+        cron="5 0 * * *",
     ),
 ]
 

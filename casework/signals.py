@@ -1,9 +1,13 @@
-"""Keep a case's status history and its next visit due in step with what is entered."""
+"""Keep a case's status history and next visit due in step; route and send on the monthly checklist."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
+from django_q.tasks import async_task
+from wagtail.signals import published, task_submitted
 
-from .models import Case, CaseStatusChange, HomeVisit
+from .models import Case, CaseStatusChange, HomeVisit, LeaderApprovalTaskState, MonthlyReport
+from .notifications import LeaderTaskSubmissionNotifier
 from .permissions import current_user
 
 
@@ -31,3 +35,18 @@ def record_status_change(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=HomeVisit)
 def update_next_visit_due(sender, instance, **kwargs):
     instance.case.refresh_next_visit_due()
+
+
+# Kept at module level: signals hold their receivers by weak reference.
+leader_task_submission_notifier = LeaderTaskSubmissionNotifier()
+task_submitted.connect(
+    leader_task_submission_notifier,
+    sender=LeaderApprovalTaskState,
+    dispatch_uid="casework_leader_task_submitted",
+)
+
+
+@receiver(published, sender=MonthlyReport)
+def send_approved_report(sender, instance, **kwargs):
+    # Approval publishes the month; the sheet then goes to the Planning and Finance Office.
+    transaction.on_commit(lambda: async_task("casework.tasks.submit_report", instance.pk))

@@ -12,6 +12,7 @@ from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, Supp
 from .models import Case, Finding, HomeVisit, Student, SupportRecord
 from .views.case_file import CaseFileView
 from .views.common import CaseChildCreateView, CaseIndexView, CaseworkIndexView
+from .views.reports import MonthlyReportViewSet
 
 
 class CaseworkViewSet(SnippetViewSet):
@@ -269,4 +270,11 @@ class CaseworkViewSetGroup(SnippetViewSetGroup):
     menu_name = "casework"
     #: Other parts of the app add their menu items to this group with this hook.
     submenu_hook = "register_casework_menu_item"
-    items = (StudentViewSet, CaseViewSet, HomeVisitViewSet, SupportRecordViewSet, FindingViewSet)
+    items = (
+        StudentViewSet,
+        CaseViewSet,
+        HomeVisitViewSet,
+        SupportRecordViewSet,
+        FindingViewSet,
+        MonthlyReportViewSet,
+    )

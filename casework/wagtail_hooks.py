@@ -2,6 +2,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
@@ -97,3 +98,16 @@ def register_casework_log_model(actions):
     # History of children's records is kept with the school, so the site history can be scoped.
     for model in (Student, Case, HomeVisit, SupportRecord, Finding, School):
         actions.register_model(model, CaseworkLogEntry)
+
+
+@hooks.register("register_log_actions")
+def register_monthly_report_actions(actions):
+    actions.register_action("casework.approve_rows", _("Approve rows"), _("Rows approved"))
+    actions.register_action("casework.redraft", _("Refresh figures"), _("Figures refreshed"))
+    actions.register_action("casework.remind", _("Remind offices"), _("Offices reminded"))
+    actions.register_action("casework.flag_overdue", _("Flag overdue"), _("Flagged overdue"))
+    actions.register_action(
+        "casework.submit",
+        _("Send to the Planning and Finance Office"),
+        _("Sent to the Planning and Finance Office"),
+    )

@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from casework.figures import public_progress
 from casework.models import ChecklistCategory
 
 from .blocks import PlanStreamBlock
@@ -142,4 +143,5 @@ class ChecklistPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = ChecklistCategory.objects.prefetch_related("items")
+        context["progress"] = public_progress()
         return context

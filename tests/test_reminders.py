@@ -137,7 +137,7 @@ def test_setup_schedules_creates_the_daily_schedule_once(overdue):
         schedule = Schedule.objects.get(func="casework.reminders.send_overdue_reminders")
         call_command("setup_schedules")
     assert Schedule.objects.filter(func="casework.reminders.send_overdue_reminders").count() == 1
-    assert Schedule.objects.get().next_run == schedule.next_run
+    assert Schedule.objects.get(pk=schedule.pk).next_run == schedule.next_run
     assert schedule.schedule_type == Schedule.DAILY
     assert schedule.repeats == -1
     # The first run is at 07:30 in Shanghai on the same morning.
@@ -149,4 +149,7 @@ def test_setup_schedules_puts_back_a_schedule_changed_by_hand(overdue):
     call_command("setup_schedules")
     Schedule.objects.update(schedule_type=Schedule.WEEKLY)
     call_command("setup_schedules")
-    assert Schedule.objects.get().schedule_type == Schedule.DAILY
+    assert (
+        Schedule.objects.get(func="casework.reminders.send_overdue_reminders").schedule_type
+        == Schedule.DAILY
+    )

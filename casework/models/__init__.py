@@ -3,6 +3,7 @@ from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_
 from .findings import Finding
 from .imports import AGENCY_KINDS, AID_KINDS, AgencyListEntry, ImportBatch, ImportKind, ImportRow
 from .reference import ChecklistCategory, ChecklistItem, School
+from .reports import LeaderApprovalTask, LeaderApprovalTaskState, MonthlyReport, MonthlyReportRow
 from .students import Student
 from .weekly import (
     WEEKLY_FIGURES,
@@ -31,6 +32,10 @@ __all__ = [
     "ImportKind",
     "ImportRow",
     "HomeVisit",
+    "LeaderApprovalTask",
+    "LeaderApprovalTaskState",
+    "MonthlyReport",
+    "MonthlyReportRow",
     "School",
     "Student",
     "SupportRecord",

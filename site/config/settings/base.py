@@ -143,6 +143,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The leaders' approval of the monthly checklist publishes it (see casework/workflows.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "casework.workflows.finish_workflow"
 
 # django-q2: the ORM broker, so no other server is needed.
 Q_CLUSTER = {
