@@ -142,6 +142,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from gravatar.com leak e-mail hashes and do not load inside China; Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # django-q2: the ORM broker, so no other server is needed.
 Q_CLUSTER = {
