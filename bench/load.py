@@ -25,6 +25,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -268,6 +269,8 @@ def main(argv=None):
         pgdir = tempfile.mkdtemp(prefix="casework-load-pg.")
         url = run([str(ROOT / ".ci" / "postgres"), "start", pgdir], dict(os.environ)).strip()
     server = None
+    workdir = Path(tempfile.mkdtemp(prefix="casework-load."))
+    failed = True
     try:
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
         base_env.update(DATABASE_URL=url, CONN_MAX_AGE="60", PYTHONPATH=str(ROOT / "site"))
@@ -279,7 +282,7 @@ def main(argv=None):
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
-            "STATIC_ROOT": tempfile.mkdtemp(prefix="casework-load-static."),
+            "STATIC_ROOT": str(workdir / "static"),
         }
         run([py, "manage.py", "collectstatic", "--no-input", "-v0"], env)
         code = SETUP_CODE.format(users=args.users, password=PASSWORD, names=URL_NAMES)
@@ -292,7 +295,7 @@ def main(argv=None):
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = Path(py).with_name("gunicorn")
-        server_log = open(Path(env["STATIC_ROOT"]).with_suffix(".log"), "w")  # noqa: SIM115
+        server_log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115
         server = subprocess.Popen(
             [
                 str(gunicorn),
@@ -380,7 +383,8 @@ def main(argv=None):
         lost = accepted != stored
         if lost:
             print("LOST OR EXTRA WRITES")
-        return 1 if errors or lost else 0
+        failed = bool(errors or lost)
+        return 1 if failed else 0
     finally:
         if server:
             server.terminate()
@@ -389,8 +393,10 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 server.kill()
             server_log.close()
-            if server.returncode not in (0, -15):
-                print(f"gunicorn log: {server_log.name}")
+        if failed:
+            print(f"kept for a look: {workdir} (gunicorn.log)")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
         if pgdir:
             subprocess.run([str(ROOT / ".ci" / "postgres"), "stop", pgdir], check=False)
 
