@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run setup test test-browser test-postgres lint messages bench bench-imports clean
+.PHONY: help venv run setup test test-browser test-postgres lint messages bench bench-imports load clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -28,11 +28,20 @@ run: setup ## Set everything up and serve the site on 127.0.0.1:$(PORT) (with th
 	$(MANAGE) qcluster & QPID=$$!; trap "kill $$QPID 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: venv ## Run the whole test suite (browser journeys included)
-	$(BIN)/pytest
+test: venv ## Run the whole suite (browser journeys included) on SQLite, then on DATABASE_URL_POSTGRES if set
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$${DATABASE_URL_POSTGRES:-}" ]; then \
+		echo "== again on PostgreSQL (…@$${DATABASE_URL_POSTGRES##*@})"; \
+		DATABASE_URL="$$DATABASE_URL_POSTGRES" $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "== PostgreSQL skipped: set DATABASE_URL_POSTGRES=postgres://… or run make test-postgres"; \
+	fi
 
-test-browser: venv ## Run only the browser journeys
-	$(BIN)/pytest -m browser
+test-postgres: venv ## Run the whole suite on a throwaway PostgreSQL server on loopback (Debian's postgresql)
+	.ci/postgres run -- $(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: venv ## Run only the browser journeys (screenshots in screenshots/)
+	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: venv ## ruff check and format check
 	$(BIN)/ruff check .
@@ -41,14 +50,17 @@ lint: venv ## ruff check and format check
 messages: venv ## Refresh the translation catalogues and compile them
 	cd casework && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap
 	cd home && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap
-	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap --ignore=casework --ignore=home --ignore=.venv
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap --ignore='./casework/*' --ignore='./home/*' --ignore='./.venv/*' --ignore='./tests/*' --ignore='./bench/*'
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: venv ## Run the benchmark (see README); SIZE=small for a quick run
+bench: venv ## Generate the data set and print the benchmark table (SIZE=small for a quick run)
 	$(BIN)/python bench/run.py --size $${SIZE:-default}
 
 bench-imports: venv ## Time the 数据比对 import (50,000 rows) and reconciliation (100,000 × 100,000)
 	$(BIN)/python bench/imports.py
+
+load: venv ## 50 simulated teachers for 60 s against gunicorn + a throwaway PostgreSQL (see docs/deployment.md)
+	$(BIN)/python bench/load.py
 
 clean: ## Remove the venv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 static_collected media

@@ -145,6 +145,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The leaders' approval of the monthly checklist publishes it (see casework/workflows.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "casework.workflows.finish_workflow"
+# Avatars from gravatar.com leak e-mail hashes and do not load inside China; Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # django-q2: the ORM broker, so no other server is needed.
 Q_CLUSTER = {

@@ -1,0 +1,60 @@
+"""The bureau's users' journeys in headless Chromium against the site on loopback.
+
+Still to come as their features land (issue 9): the teacher's quick visit and the 404 on a
+school-B case, the monthly report's approval and its Excel download, the roster import. Each
+is a test here built from ``login``, ``shot`` and ``live_site.python`` (see conftest.py).
+"""
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PHONE, login
+
+pytestmark = pytest.mark.browser
+
+NOTICE_URL = "/shidajiaotifa-2020-38/"
+
+
+def test_editor_edits_the_notice_and_the_public_page_shows_it(page, live_site, shot):
+    marker = f"浏览器测试修改{uuid.uuid4().hex[:6]}"
+    notice_id = live_site.python(
+        "from home.models import NoticePage; "
+        "print(NoticePage.objects.get(slug='shidajiaotifa-2020-38').pk)"
+    )
+
+    login(page, "editor")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    shot(page, "dashboard")
+
+    page.goto(f"/admin/pages/{notice_id}/edit/")
+    body = page.locator("[data-contentpath='body'] [contenteditable='true']")
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(f"特此通知。{marker}")
+    # Draftail writes the field's hidden input a moment after the last keystroke.
+    expect(page.locator("input[name='body']")).to_have_value(re.compile(marker))
+    shot(page, "edited")
+
+    page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
+    page.locator("button[name='action-publish']").click()
+    expect(page.locator(".messages")).to_contain_text("已经发布")
+    shot(page, "published")
+
+    page.goto(NOTICE_URL)
+    expect(page.locator("body")).to_contain_text(marker)
+    expect(page.locator("body")).to_contain_text("石大教体发〔2020〕38号")
+    shot(page, "public-page")
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_teacher_on_a_phone_sees_the_admin_in_chinese(page, shot):
+    login(page, "teacher_a")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page).to_have_title(re.compile("控制面板"))  # "Dashboard" in Wagtail's catalogue
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the dashboard scrolls sideways on a phone ({width}px)"
+    shot(page, "dashboard")
