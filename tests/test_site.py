@@ -52,6 +52,10 @@ def test_wsgi_module_loads_with_site_on_the_path():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="uses a SQLite file of its own whatever the suite's database: run in the SQLite pass only",
+)
 def test_gunicorn_serves_the_production_site(tmp_path):
     """Smoke test: collectstatic, then gunicorn --pythonpath site config.wsgi on loopback."""
     db = tmp_path / "smoke.sqlite3"
