@@ -11,7 +11,7 @@ from django.db import transaction
 from casework.models import Profile, School
 from casework.roles import Role
 
-from .demo_ledger import load_demo_ledger
+from .demo_ledger import load_demo_ledger, load_demo_reports
 
 DEFAULT_PASSWORD = "sichasibu-demo"
 
@@ -77,4 +77,4 @@ def load_demo(password=None):
 
 
 #: Parts of the demo that run after the accounts exist: callables(users=..., schools=...).
-DEMO_HOOKS = [load_demo_ledger]
+DEMO_HOOKS = [load_demo_ledger, load_demo_reports]

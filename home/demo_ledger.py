@@ -6,7 +6,18 @@ from django.utils import timezone
 
 from casework.choices import CONCERN_CHECKLIST_ITEM, ChildState, Concern, RiskLevel
 from casework.idnumbers import check_digit
-from casework.models import Case, ChecklistItem, Finding, HomeVisit, Student, SupportRecord
+from casework.models import (
+    Case,
+    ChecklistItem,
+    Finding,
+    HomeVisit,
+    Student,
+    SupportRecord,
+    TermFigures,
+    WeeklyReport,
+)
+from casework.models.weekly import Term, week_monday
+from casework.weekly_report import prefill
 
 # (school key, name, gender, birth date, circumstances, concern, risk)
 CHILDREN = [
@@ -169,3 +180,42 @@ def load_demo_ledger(users, schools):
         problem="英语学科教师缺编1人。",
         deadline=today + datetime.timedelta(days=60),
     )
+
+
+# (school key, school-age population, enrolled, transferred known, unknown, long leave)
+TERM_FIGURES = [("A", 1260, 1248, 9, 1, 2), ("B", 430, 421, 5, 2, 1)]
+
+
+def load_demo_reports(users, schools):
+    """This term's 两清两明 figures, and school A's weekly reports of the last three weeks."""
+    today = timezone.localdate()
+    school_year, term = Term.of(today)
+    for key, population, enrolled, known, unknown, leave in TERM_FIGURES:
+        TermFigures.unscoped.get_or_create(
+            school=schools[key],
+            school_year=school_year,
+            term=term,
+            defaults={
+                "school_age_population": population,
+                "enrolled": enrolled,
+                "transferred_known": known,
+                "transferred_unknown": unknown,
+                "long_leave": leave,
+                "updated_by": users["manager_a"] if key == "A" else None,
+            },
+        )
+    this_week = week_monday(today)
+    for weeks_ago in (3, 2, 1):
+        week = this_week - datetime.timedelta(weeks=weeks_ago)
+        figures = prefill(schools["A"], week)
+        WeeklyReport.unscoped.get_or_create(
+            school=schools["A"],
+            week_start=week,
+            defaults={
+                **figures,
+                "computed": figures,
+                "status": WeeklyReport.Status.SUBMITTED,
+                "submitted_at": timezone.now(),
+                "submitted_by": users["manager_a"],
+            },
+        )
