@@ -472,6 +472,18 @@ def test_commit_is_recorded_with_who_and_how_many(two_schools):
     assert (log.user, log.row_count) == (office, 1)
 
 
+def test_the_import_record_names_people_family_name_first(client, two_schools):
+    office = two_schools["users"]["office"]
+    office.last_name, office.first_name = "张", "科员"
+    office.save()
+    batch = batch_of("poverty", wb.xlsx([["姓名", "身份证号"], ["甲", an_id(84)]]), office)
+    imports.commit_batch(batch, office)
+    client.force_login(office)
+    for view, args in (("index", []), ("detail", [batch.pk])):
+        page = client.get(reverse(f"casework_imports:{view}", args=args)).content.decode()
+        assert "张科员" in page and "科员 张" not in page, view
+
+
 # --- through the admin ---------------------------------------------------------------------
 
 

@@ -165,6 +165,18 @@ def test_each_leader_approves_only_their_own_rows(
     assert sent[0].attachments[0][0].endswith("-2020-05.xlsx")
 
 
+def test_a_rows_approval_names_the_leader_family_name_first(client, people):
+    leader = people["leader_lv"]
+    leader.last_name, leader.first_name = "吕", "志武"
+    leader.save()
+    report = submit(client, MonthlyReport.draft(MAY), people["office"])
+    assert not denied(act(client, report, leader, "approve_rows"))
+    assert rows_of(MonthlyReport.objects.get(pk=report.pk))[5].approval["user"] == "吕志武"
+    client.force_login(people["office"])
+    page = client.get(url("edit", report.pk)).content.decode()
+    assert "吕志武已审核通过" in page and "志武 吕" not in page
+
+
 def test_a_leader_sends_back_and_the_resubmission_keeps_unchanged_approvals(client, people):
     report = submit(client, MonthlyReport.draft(MAY), people["office"])
     act(client, report, people["leader_wan"], "approve_rows")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..people import display_name
 from ..permissions import ScopedManager, UnscopedManager
 from .reference import School
 
@@ -130,6 +131,14 @@ class ImportBatch(models.Model):
     @property
     def log_school_id(self):
         return self.school_id
+
+    @property
+    def uploaded_by_name(self):
+        return display_name(self.uploaded_by)
+
+    @property
+    def committed_by_name(self):
+        return display_name(self.committed_by)
 
     @property
     def is_running(self):

@@ -21,6 +21,7 @@ from wagtail.models import (
 )
 from wagtail.signals import task_submitted
 
+from ..people import display_name
 from ..permissions import ScopedManager, UnscopedManager, leader_name_of
 from .reference import ChecklistItem
 
@@ -268,7 +269,8 @@ class LeaderApprovalTaskState(TaskState):
 
     def record_approval(self, user, comment=""):
         self.approvals[leader_name_of(user)] = {
-            "user": user.get_full_name() or user.get_username(),
+            # Chinese order, family name first (万东旺), as every casework screen names people.
+            "user": display_name(user),
             "user_id": user.pk,
             "at": timezone.now().isoformat(),
             "comment": comment,

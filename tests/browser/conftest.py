@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 LOOPBACK = {"127.0.0.1", "localhost"}
+#: How long an action or an assertion waits for the page (ms).
+TIMEOUT_MS = 20_000
 
 
 def free_port():
@@ -152,7 +154,10 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous on a busy 2-core machine: assertions wait as long as actions (default 5 s).
+    expect.set_options(timeout=TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -174,15 +179,24 @@ def page(browser, live_site, viewport, request):
     context = browser.new_context(
         base_url=live_site.url, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     problems = []
+    #: {(absolute URL, status)} a journey asked for on purpose (see ``goto_expecting``).
+    expected_statuses = set()
 
     def on_console(msg):
         url = msg.location.get("url", "")
         # The browser asks for /favicon.ico on its own; that is not the page's doing.
-        if msg.type == "error" and not url.endswith("/favicon.ico"):
-            problems.append(f"console error: {msg.text} ({url})")
+        if msg.type != "error" or url.endswith("/favicon.ico"):
+            return
+        # Chromium notes every 4xx answer in the console; one the journey expects is no error.
+        for expected_url, status in expected_statuses:
+            if url == expected_url and msg.text.startswith(
+                f"Failed to load resource: the server responded with a status of {status} "
+            ):
+                return
+        problems.append(f"console error: {msg.text} ({url})")
 
     def on_request(request):
         # The site must work inside a closed network: nothing may be fetched from elsewhere.
@@ -198,6 +212,8 @@ def page(browser, live_site, viewport, request):
         lambda r: r.status >= 500 and problems.append(f"HTTP {r.status} for {r.url}"),
     )
     page.problems = problems
+    page.site_url = live_site.url
+    page.expected_statuses = expected_statuses
     try:
         yield page
     finally:
@@ -210,6 +226,13 @@ def page(browser, live_site, viewport, request):
         )
 
 
+FULL_HEIGHT_JS = """() => Math.ceil(Math.max(
+    document.documentElement.scrollHeight,
+    ...Array.from(document.querySelectorAll("main"),
+                  (el) => el.getBoundingClientRect().top + window.scrollY + el.scrollHeight),
+))"""
+
+
 @pytest.fixture
 def shot(request):
     """shot(page, "step") saves screenshots/<test>-<nn>-<step>.png (whole page)."""
@@ -220,12 +243,32 @@ def shot(request):
     def take(page, step):
         taken.append(step)
         path = SCREENSHOTS / f"{test}-{len(taken):02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # Wagtail's admin scrolls inside <main>, not the document, so Playwright's full-page
+        # screenshot would hold only the viewport: make the viewport as tall as the content.
+        viewport = page.viewport_size
+        height = page.evaluate(FULL_HEIGHT_JS)
+        if height > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": min(height, 8000)})
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(viewport)
         return path
 
     for old in SCREENSHOTS.glob(f"{test}-*.png"):
         old.unlink()
     return take
+
+
+def goto_expecting(page, path, status):
+    """Open ``path``, which must answer ``status`` (a 404, say); return the response.
+
+    Chromium logs such an answer as a console error; this one is expected, so it is not one.
+    """
+    page.expected_statuses.add((urljoin(page.site_url, path), status))
+    response = page.goto(path)
+    assert response.status == status, f"{path} answered {response.status}, not {status}"
+    return response
 
 
 def login(page, username, password=DEFAULT_PASSWORD):

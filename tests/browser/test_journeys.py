@@ -1,8 +1,9 @@
-"""The bureau's users' journeys in headless Chromium against the site on loopback.
+"""The web editor's journey, and the admin in Chinese on a phone, in headless Chromium.
 
-Still to come as their features land (issue 9): the teacher's quick visit and the 404 on a
-school-B case, the monthly report's approval and its Excel download, the roster import. Each
-is a test here built from ``login``, ``shot`` and ``live_site.python`` (see conftest.py).
+The other journeys of issue 9 have files of their own: test_teacher.py (the quick visit on a
+phone and the 404 on a school-B case), test_monthly.py (the month's checklist, its approval and
+its Excel sheet) and test_import.py (a messy roster's preview and commit). Each is built from
+``login``, ``shot`` and ``live_site.python`` (see conftest.py).
 """
 
 import re
