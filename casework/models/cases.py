@@ -187,7 +187,7 @@ class HomeVisit(RevisionMixin, models.Model):
     """A home visit or other follow-up contact (家访/跟踪)."""
 
     class Mode(models.TextChoices):
-        HOME = "home", _("home visit")
+        HOME = "home", _("in person at home")
         PHONE = "phone", _("phone")
         VIDEO = "video", _("video")
         AT_SCHOOL = "at_school", _("at school")
