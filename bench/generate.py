@@ -377,6 +377,10 @@ def generate(size, reuse=False, log=print):
     """Make the data set of the given size (or keep it, with reuse); return the generator."""
     generator = Generator(size, log=log)
     if reuse and generator.existing_size() == size:
+        from django.core.management import call_command
+
+        # Newer migrations (tables, indexes) apply to the data set as they would in production.
+        call_command("migrate", verbosity=0, interactive=False)
         log(f"Reusing the data set in {describe_database()}")
         return generator
     generator.prepare_database()
