@@ -15,6 +15,9 @@ from ..models import ExportJob
 from ..permissions import can_export_personal_data
 from ..spreadsheets import safe_cell
 
+ID_NUMBER_CHARS = set("0123456789X")
+SEARCH_MAX_CHILDREN = 500
+
 
 class CaseworkIndexView(IndexView):
     """Exports only for roles allowed to take personal data out, each one logged.
@@ -96,8 +99,17 @@ class CaseIndexView(CaseworkIndexView):
         self.normalize_search_query()
         query = Q()
         for field in self.search_fields or []:
-            query |= Q(**{field.removeprefix("student__") + "__icontains": self.search_query})
-        return queryset.filter(student__in=Student.objects.filter(query).values("pk"))
+            field = field.removeprefix("student__")
+            if field == "id_number" and not set(self.search_query.upper()) <= ID_NUMBER_CHARS:
+                continue  # a stored ID number is digits and X only (GB 11643, validated)
+            query |= Q(**{field + "__icontains": self.search_query})
+        # The children found are read once (the paginator's count and the page would each scan
+        # them again), unless they are too many to pass as parameters.
+        students = Student.objects.filter(query).order_by().values_list("pk", flat=True)
+        found = list(students[: SEARCH_MAX_CHILDREN + 1])
+        if len(found) <= SEARCH_MAX_CHILDREN:
+            return queryset.filter(student__in=found)
+        return queryset.filter(student__in=students)
 
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         column_class = self._get_title_column_class(column_class)
