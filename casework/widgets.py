@@ -15,22 +15,33 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        selected = {str(v) for v in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, attrs)
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>',
-                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
-            )
-            if group_name:
-                rendered = format_html(
-                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(
+                    format_html(
+                        '\n  <optgroup label="{}">{}\n  </optgroup>',
+                        option_value,
+                        self._options(label, selected),
+                    )
                 )
-            parts.append(rendered)
+            else:
+                parts.append(self._options([(option_value, label)], selected))
         return format_html(
             '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # each part is escaped by format_html above
+            name,
+            flatatt(final_attrs),
+            mark_safe("".join(parts)),  # each part is escaped by format_html
+        )
+
+    def _options(self, choices, selected):
+        return format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (v, " selected" if v in selected else "", label)
+                for v, label in ((("" if o is None else str(o)), label) for o, label in choices)
+            ),
         )
