@@ -1,9 +1,21 @@
 """Widgets of the casework admin."""
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+
+def attributes(attrs):
+    """HTML attributes as ``django/forms/widgets/attrs.html`` writes them, in their order."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
 
 
 class QuickSelect(forms.Select):
@@ -32,7 +44,7 @@ class QuickSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             name,
-            flatatt(final_attrs),
+            attributes(final_attrs),
             mark_safe("".join(parts)),  # each part is escaped by format_html
         )
 
