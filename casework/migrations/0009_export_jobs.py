@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_monthly_report_roles'),
+        ('casework', '0008_visit_mode_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
