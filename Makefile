@@ -53,8 +53,9 @@ messages: venv ## Refresh the translation catalogues and compile them
 	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap --ignore='./casework/*' --ignore='./home/*' --ignore='./.venv/*' --ignore='./tests/*' --ignore='./bench/*'
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: venv ## Generate the data set and print the benchmark table (SIZE=small for a quick run)
-	$(BIN)/python bench/run.py --size $${SIZE:-default}
+bench: venv ## Generate the data set and print the benchmark table (SIZE=small for a quick run; BENCH_ARGS="--reuse")
+	$(BIN)/python bench/run.py --size $${SIZE:-default} \
+		$$( [ -z "$${DATABASE_URL:-}" ] && [ "$${SIZE:-default}" != small ] && echo --queries-vs small ) $(BENCH_ARGS)
 
 bench-imports: venv ## Time the 数据比对 import (50,000 rows) and reconciliation (100,000 × 100,000)
 	$(BIN)/python bench/imports.py

@@ -158,9 +158,7 @@ class Generator:
             self.make_visits(cases)
             self.make_support(cases)
             self.make_baseline_rows()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # what autovacuum would soon do on a real server
+        analyze()
         self.index_for_search()
         self.log(f"Generated in {time.perf_counter() - started:.1f} s")
 
@@ -369,6 +367,16 @@ class Generator:
             self.log(f"  search index {model.__name__} in {time.perf_counter() - started:.1f} s")
 
 
+def analyze():
+    """Table statistics for the query planner: what autovacuum would soon do on PostgreSQL, and
+    ``PRAGMA optimize`` on SQLite. Without them SQLite walks a teacher's filtered case list
+    through the concern index (36 ms) instead of through their school's students (2 ms)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def bench_password():
     return os.environ.get("BENCH_PASSWORD", "bench-pass-123")
 
@@ -377,6 +385,11 @@ def generate(size, reuse=False, log=print):
     """Make the data set of the given size (or keep it, with reuse); return the generator."""
     generator = Generator(size, log=log)
     if reuse and generator.existing_size() == size:
+        from django.core.management import call_command
+
+        # Newer migrations (tables, indexes) apply to the data set as they would in production.
+        call_command("migrate", verbosity=0, interactive=False)
+        analyze()
         log(f"Reusing the data set in {describe_database()}")
         return generator
     generator.prepare_database()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views.exports import ExportJobView, download
 from .views.reminders import dismiss_reminder
 from .views.visits import QuickVisitView
 from .views.weekly import TermFiguresView, WeeklyIndexView, WeeklyReportView
@@ -17,6 +18,8 @@ urlpatterns = [
         dismiss_reminder,
         name="casework_dismiss_reminder",
     ),
+    path("exports/<int:pk>/", ExportJobView.as_view(), name="casework_export"),
+    path("exports/<int:pk>/download/", download, name="casework_export_download"),
     path("weekly/", WeeklyIndexView.as_view(), name="casework_weekly_index"),
     path(
         "weekly/<int:school_pk>/<int:year>/<int:week>/",

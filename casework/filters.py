@@ -7,6 +7,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from .choices import ChildState, Concern, RiskLevel
 from .models import Case, ChecklistItem, Finding, HomeVisit, School, Student
 from .permissions import teachers_for
+from .widgets import QuickSelect
 
 
 def schools(request):
@@ -18,7 +19,9 @@ def teachers(request):
 
 
 class StudentFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(label=_("school"), queryset=schools)
+    school = django_filters.ModelChoiceFilter(
+        label=_("school"), queryset=schools, widget=QuickSelect
+    )
     grade = django_filters.CharFilter(label=_("grade"))
     is_registered_poor = django_filters.BooleanFilter(label=_("registered poor household"))
     is_dibao = django_filters.BooleanFilter(label=_("minimum living allowance"))
@@ -33,15 +36,17 @@ class StudentFilterSet(WagtailFilterSet):
 
 class CaseFilterSet(WagtailFilterSet):
     school = django_filters.ModelChoiceFilter(
-        label=_("school"), field_name="student__school", queryset=schools
+        label=_("school"), field_name="student__school", queryset=schools, widget=QuickSelect
     )
     checklist_item = django_filters.ModelChoiceFilter(
-        label=_("checklist item"), queryset=ChecklistItem.objects.all()
+        label=_("checklist item"), queryset=ChecklistItem.objects.all(), widget=QuickSelect
     )
     concern = django_filters.ChoiceFilter(label=_("concern"), choices=Concern.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Case.Status.choices)
     risk = django_filters.ChoiceFilter(label=_("risk level"), choices=RiskLevel.choices)
-    teacher = django_filters.ModelChoiceFilter(label=_("paired teacher"), queryset=teachers)
+    teacher = django_filters.ModelChoiceFilter(
+        label=_("paired teacher"), queryset=teachers, widget=QuickSelect
+    )
     overdue = django_filters.BooleanFilter(label=_("visit overdue"), method="filter_overdue")
 
     class Meta:
@@ -57,7 +62,10 @@ class CaseFilterSet(WagtailFilterSet):
 
 class VisitFilterSet(WagtailFilterSet):
     school = django_filters.ModelChoiceFilter(
-        label=_("school"), field_name="case__student__school", queryset=schools
+        label=_("school"),
+        field_name="case__student__school",
+        queryset=schools,
+        widget=QuickSelect,
     )
     child_state = django_filters.ChoiceFilter(
         label=_("state of the child"),
@@ -70,9 +78,11 @@ class VisitFilterSet(WagtailFilterSet):
 
 
 class FindingFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(label=_("school"), queryset=schools)
+    school = django_filters.ModelChoiceFilter(
+        label=_("school"), queryset=schools, widget=QuickSelect
+    )
     checklist_item = django_filters.ModelChoiceFilter(
-        label=_("checklist item"), queryset=ChecklistItem.objects.all()
+        label=_("checklist item"), queryset=ChecklistItem.objects.all(), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(label=_("status"), choices=Finding.Status.choices)
 

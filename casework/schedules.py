@@ -53,6 +53,12 @@ SCHEDULES = [
         schedule_type="C",
         cron="5 0 * * *",
     ),
+    # Exported lists hold children's data: their files go after CASEWORK_EXPORT_KEEP_DAYS days.
+    Scheduled(
+        name="casework.exports.delete_old",
+        func="casework.tasks.delete_old_exports",
+        at=datetime.time(3, 15),
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from wagtail.log_actions import log
 
 from .exports import XLSX, checklist_title, monthly_workbook
 from .imports import claim_commit, read_batch, run_commit
-from .models import ImportBatch, MonthlyReport
+from .models import ExportJob, ImportBatch, MonthlyReport
 from .models.reports import DEADLINE_DAY, RECEIVING_OFFICE
 from .notifications import leaders_named, office_staff
 
@@ -55,6 +55,27 @@ def start_commit(batch, user):
         )
     else:
         run_commit(batch, user)
+
+
+# Large list exports
+
+
+def run_export(job_id):
+    """Write the file of an export job (casework.list_exports)."""
+    from .list_exports import run_job
+
+    return run_job(ExportJob.objects.select_related("user").get(pk=job_id)).status
+
+
+def start_export(job):
+    async_task("casework.tasks.run_export", job.pk, task_name=f"export-{job.pk}")
+
+
+def delete_old_exports():
+    """Daily: delete export files older than CASEWORK_EXPORT_KEEP_DAYS (7) days."""
+    from .list_exports import delete_old_exports as delete
+
+    return delete()
 
 
 # The monthly checklist

@@ -2,14 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .choosers import StudentChooserViewSet, teacher_chooser_viewset
-from .columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn
+from .columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
 from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
 from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
 from .models import Case, Finding, HomeVisit, Student, SupportRecord
+from .people import full_name
 from .views.case_file import CaseFileView
 from .views.common import CaseChildCreateView, CaseIndexView, CaseworkIndexView
 from .views.reports import MonthlyReportViewSet
@@ -20,6 +21,11 @@ class CaseworkViewSet(SnippetViewSet):
     search_backend_name = None  # ORM lookups: children's data is never put in a search index
     copy_view_enabled = False
     list_per_page = 50
+    #: Export columns that are not fields, for the background export (casework.list_exports).
+    export_lookups = {}
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(export_lookups=self.export_lookups, **kwargs)
 
 
 class StudentViewSet(CaseworkViewSet):
@@ -30,10 +36,10 @@ class StudentViewSet(CaseworkViewSet):
     menu_order = 100
     list_display = [
         "name",
-        Column("get_gender_display", label=_("gender")),
-        Column("school", label=_("school")),
-        Column("grade", label=_("grade")),
-        Column("class_name", label=_("class")),
+        TextColumn("get_gender_display", label=_("gender")),
+        TextColumn("school", label=_("school")),
+        TextColumn("grade", label=_("grade")),
+        TextColumn("class_name", label=_("class")),
         MaskedIDColumn("id_number", label=_("ID number")),
     ]
     search_fields = ["name", "id_number", "student_number"]
@@ -43,6 +49,7 @@ class StudentViewSet(CaseworkViewSet):
     inspect_view_fields_exclude = ["id_number", "latest_revision"]
     list_export = ["name", "school", "grade", "class_name", "id_number", "student_number"]
     export_filename = "students"
+    export_lookups = {"school": (("school__name",), None)}
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -107,12 +114,12 @@ class CaseViewSet(CaseworkViewSet):
     inspect_view_class = CaseFileView
     list_display = [
         "student",
-        Column("school", label=_("school"), accessor="student.school.name"),
-        Column("get_concern_display", label=_("concern"), sort_key="concern"),
-        Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
-        Column("get_risk_display", label=_("risk level"), sort_key="risk"),
-        Column("get_status_display", label=_("status"), sort_key="status"),
-        Column("teacher", label=_("paired teacher"), accessor="teacher_name"),
+        TextColumn("school", label=_("school"), accessor="student.school.name"),
+        TextColumn("get_concern_display", label=_("concern"), sort_key="concern"),
+        TextColumn("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
+        TextColumn("get_risk_display", label=_("risk level"), sort_key="risk"),
+        TextColumn("get_status_display", label=_("status"), sort_key="status"),
+        TextColumn("teacher", label=_("paired teacher"), accessor="teacher_name"),
         NextVisitColumn("next_visit_due", label=_("next visit due"), sort_key="next_visit_due"),
         LocalDateColumn("opened_on", label=_("opened on"), sort_key="opened_on"),
     ]
@@ -143,6 +150,12 @@ class CaseViewSet(CaseworkViewSet):
         "teacher_name": _("paired teacher"),
     }
     export_filename = "cases"
+    export_lookups = {
+        "teacher_name": (
+            ("teacher__first_name", "teacher__last_name", "teacher__username"),
+            lambda first, last, username: full_name(first, last, username) if username else "",
+        ),
+    }
     edit_handler = ObjectList(
         [
             FieldPanel("student"),
@@ -175,9 +188,9 @@ class HomeVisitViewSet(CaseworkViewSet):
     list_display = [
         "case",
         LocalDateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
-        Column("get_mode_display", label=_("mode")),
-        Column("get_child_state_display", label=_("state of the child")),
-        Column("visitors", label=_("visitors")),
+        TextColumn("get_mode_display", label=_("mode")),
+        TextColumn("get_child_state_display", label=_("state of the child")),
+        TextColumn("visitors", label=_("visitors")),
         UpdatedAtColumn(),
     ]
     search_fields = ["case__student__name", "findings"]
@@ -207,9 +220,9 @@ class SupportRecordViewSet(CaseworkViewSet):
     list_display = [
         "case",
         LocalDateColumn("given_on", label=_("date"), sort_key="given_on"),
-        Column("get_kind_display", label=_("kind")),
-        Column("amount", label=_("amount (yuan)")),
-        Column("given_by", label=_("given by")),
+        TextColumn("get_kind_display", label=_("kind")),
+        TextColumn("amount", label=_("amount (yuan)")),
+        TextColumn("given_by", label=_("given by")),
     ]
     search_fields = ["case__student__name", "funding_source", "given_by"]
     list_filter = ["kind"]
@@ -233,9 +246,9 @@ class FindingViewSet(CaseworkViewSet):
     menu_order = 500
     list_display = [
         "problem",
-        Column("school", label=_("school")),
-        Column("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
-        Column("get_status_display", label=_("status"), sort_key="status"),
+        TextColumn("school", label=_("school")),
+        TextColumn("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
+        TextColumn("get_status_display", label=_("status"), sort_key="status"),
         LocalDateColumn("deadline", label=_("deadline"), sort_key="deadline"),
     ]
     search_fields = ["problem", "rectification"]

@@ -1,5 +1,6 @@
 from .access import OFFICES, AccessLog, CaseworkLogEntry, Profile
 from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
+from .exports import ExportJob
 from .findings import Finding
 from .imports import AGENCY_KINDS, AID_KINDS, AgencyListEntry, ImportBatch, ImportKind, ImportRow
 from .reference import ChecklistCategory, ChecklistItem, School
@@ -24,6 +25,7 @@ __all__ = [
     "CaseStatusChange",
     "ChecklistCategory",
     "ChecklistItem",
+    "ExportJob",
     "Finding",
     "AGENCY_KINDS",
     "AID_KINDS",

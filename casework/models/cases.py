@@ -97,7 +97,11 @@ class Case(LockableMixin, RevisionMixin, models.Model):
         ordering = ["-opened_on", "-id"]
         indexes = [
             models.Index(fields=["status", "next_visit_due"], name="casework_case_status_due"),
-            models.Index(fields=["concern", "status"], name="casework_case_concern_status"),
+            # In the list's order too: a filtered page is read from the index, not sorted.
+            models.Index(
+                fields=["concern", "status", "-opened_on", "-id"],
+                name="casework_case_concern_listed",
+            ),
             models.Index(fields=["teacher", "status"], name="casework_case_teacher_status"),
             models.Index(fields=["-opened_on", "-id"], name="casework_case_opened"),
         ]

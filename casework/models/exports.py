@@ -1,0 +1,74 @@
+"""Exports of large lists, written in the background (django-q2) and downloaded from a link."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def export_upload_to(instance, filename):
+    # A random name: the file holds children's data and must not be guessable.
+    extension = filename.rsplit(".", 1)[-1]
+    return f"casework/exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class ExportJob(models.Model):
+    """One export of a list that was too long to write while the user waited.
+
+    Only the user who asked may see the job and download its file; the download is logged
+    like any export (``casework.audit.log_export``).
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "xlsx"
+        CSV = "csv", "csv"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: "app_label.model" of the listed model; its snippet view set says what a row holds.
+    model = models.CharField(_("list"), max_length=100)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="casework_export_created")]
+
+    def __str__(self):
+        return f"{self.model} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def listed_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+    def filename(self):
+        return f"{self.listed_model.snippet_viewset.export_filename}.{self.format}"
