@@ -1,11 +1,11 @@
-"""Create the five roles of PRODUCT.md as groups with their permissions."""
+"""Create the four casework roles as groups with their permissions (the web editor is home's)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 # The group names and their casework permissions as they were when this migration was written.
-EDITOR, TEACHER, MANAGER, OFFICE, LEADER = "网站编辑", "帮扶教师", "学校负责人", "局科室", "责任领导"
+TEACHER, MANAGER, OFFICE, LEADER = "帮扶教师", "学校负责人", "局科室", "责任领导"
 _CASE_DATA = ["student", "case", "homevisit", "supportrecord"]
 _VIEW_ALL = [
     f"view_{m}" for m in [*_CASE_DATA, "finding", "school", "checklistitem", "checklistcategory"]
@@ -13,7 +13,6 @@ _VIEW_ALL = [
 
 #: Django permissions (casework app) of each role; every role also gets access to the admin.
 ROLES = {
-    EDITOR: [],
     TEACHER: [
         *_VIEW_ALL,
         "add_student",
@@ -47,17 +46,6 @@ ROLES = {
 }
 
 
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
-EDITOR_MEDIA_PERMISSIONS = [
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
-]
-
-
 def create_roles(apps, schema_editor):
     # Permissions are normally created after migrations; the roles need them now.
     for app_config in apps.get_app_configs():
@@ -67,10 +55,6 @@ def create_roles(apps, schema_editor):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    Page = apps.get_model("wagtailcore", "Page")
-    Collection = apps.get_model("wagtailcore", "Collection")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
 
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     for name, codenames in ROLES.items():
@@ -80,25 +64,6 @@ def create_roles(apps, schema_editor):
             *Permission.objects.filter(content_type__app_label="casework", codename__in=codenames)
         )
 
-    editor = Group.objects.get(name=EDITOR)
-    root = Page.objects.filter(depth=1).first()
-    if root:
-        for codename in EDITOR_PAGE_PERMISSIONS:
-            GroupPagePermission.objects.get_or_create(
-                group=editor,
-                page=root,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-            )
-    collection = Collection.objects.filter(depth=1).first()
-    if collection:
-        for app_label, codename in EDITOR_MEDIA_PERMISSIONS:
-            for permission in Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ):
-                GroupCollectionPermission.objects.get_or_create(
-                    group=editor, collection=collection, permission=permission
-                )
-
 
 def remove_roles(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
@@ -107,10 +72,8 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("casework", "0001_initial"),
-        ("wagtailcore", "__latest__"),
-        ("wagtailadmin", "__latest__"),
-        ("wagtailimages", "__latest__"),
-        ("wagtaildocs", "__latest__"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailadmin", "0006_formstate"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -58,7 +58,7 @@ def teardown(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("casework", "0006_monthly_report"),
-        ("wagtailcore", "__latest__"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [migrations.RunPython(setup, teardown)]
