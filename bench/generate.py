@@ -183,10 +183,9 @@ class Generator:
         """One teacher per school (bench_teacher at the first), office staff and a superuser."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
-        from django.contrib.auth.models import Group
 
-        from casework.models import Profile
-        from casework.roles import Role
+        from casework.access.roles import Role, group_for
+        from casework.models import Office, Profile
 
         User = get_user_model()
         password = make_password(bench_password())
@@ -207,7 +206,7 @@ class Generator:
         users = list(User.objects.filter(username__startswith=USER_PREFIX).order_by("id"))
         by_name = {u.username: u for u in users}
         teachers = [by_name[u] for u in usernames]
-        groups = {role: Group.objects.get(name=role.label) for role in Role}
+        groups = {role: group_for(role) for role in Role}
         Membership = User.groups.through
         Membership.objects.bulk_create(
             [Membership(user_id=t.id, group_id=groups[Role.TEACHER].id) for t in teachers]
@@ -215,7 +214,12 @@ class Generator:
         )
         Profile.objects.bulk_create(
             [Profile(user=t, school=s) for t, s in zip(teachers, schools, strict=True)]
-            + [Profile(user=by_name["bench_office"], office="基础教育室")]
+            + [
+                Profile(
+                    user=by_name["bench_office"],
+                    office=Office.objects.get_or_create(name="基础教育室")[0],
+                )
+            ]
         )
         return teachers
 

@@ -110,8 +110,8 @@ def time_import(rows, folder):
     from django.contrib.auth import get_user_model
     from django.core.files import File
 
-    from casework.imports import commit_batch, file_sha256, read_batch
     from casework.models import ImportBatch, School
+    from casework.reconciliation.imports import commit_batch, file_sha256, read_batch
 
     path = Path(folder) / "roll.xlsx"
     started = time.perf_counter()
@@ -164,7 +164,7 @@ def time_reconcile(ids):
         Student,
         SupportRecord,
     )
-    from casework.reconcile import reconcile
+    from casework.reconciliation.reconcile import reconcile
 
     user = get_user_model().objects.get(username="bench")
     schools = [

@@ -64,14 +64,13 @@ WEIGHTS = {"case_list": 3, "case_file": 2, "quick_visit": 1}
 SETUP_CODE = """
 import json
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
 from casework.models import Case, HomeVisit, Profile, School
-from casework.roles import Role
+from casework.access.roles import Role, group_for
 
 users, password, names = {users}, {password!r}, {names!r}
 schools = list(School.unscoped.filter(name__startswith="基准测试").order_by("pk"))
-group = Group.objects.get(name=Role.TEACHER.label)
+group = group_for(Role.TEACHER)
 plan = []
 for i in range(users):
     school = schools[i % len(schools)]

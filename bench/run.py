@@ -259,8 +259,8 @@ def monthly_report(bench):
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
+    from casework.access.scope import user_scope
     from casework.models import MonthlyReport
-    from casework.permissions import reset_current_user, set_current_user
 
     user = bench.users["office"]
     month = datetime.date.today().replace(day=1)
@@ -269,15 +269,12 @@ def monthly_report(bench):
         pass
 
     def draft():
-        token = set_current_user(user)
         try:
-            with transaction.atomic():
+            with user_scope(user), transaction.atomic():
                 MonthlyReport.draft(month, user=user)
                 raise Rollback
         except Rollback:
             pass
-        finally:
-            reset_current_user(token)
 
     draft()  # warm-up
     with CaptureQueriesContext(connection) as queries:
@@ -296,12 +293,12 @@ def monthly_report(bench):
 
 def export_job_rows(user):
     """(headings, rows): exactly the cells the background export of every case writes."""
-    from casework.list_exports import export_columns, index_view_for, iter_rows
+    from casework.access.scope import scope_for_user
+    from casework.list_exports.jobs import export_columns, index_view_for, iter_rows
     from casework.models import Case
-    from casework.permissions import scope_queryset
 
     view = index_view_for(Case, user, {})
-    queryset = scope_queryset(view.get_queryset(), user)
+    queryset = scope_for_user(user).apply(view.get_queryset())
     columns = export_columns(view, queryset)
     return [c.heading for c in columns], iter_rows(queryset, columns)
 
@@ -358,7 +355,7 @@ def export_child(fmt):
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from casework.list_exports import run_job
+    from casework.list_exports.jobs import run_job
     from casework.models import ExportJob
 
     user = get_user_model().objects.get(username="bench_office")
@@ -404,7 +401,7 @@ def run_child(args, env=None):
 
 def export_all_cases(bench):
     """The export of every case, as the worker writes it: wall time and the child's peak RSS."""
-    from casework.list_exports import inline_max_rows
+    from casework.list_exports.jobs import inline_max_rows
 
     # What the user gets: above the limit, the list's "Download XLSX" answers with the job's
     # page (the job runs there and then: the benchmark's django-q2 is in sync mode).
@@ -414,7 +411,7 @@ def export_all_cases(bench):
             response = bench.clients["office"].get(bench.url(CASE_LIST, query="export=xlsx"))
             if response.status_code != 302 or "/exports/" not in response["Location"]:
                 raise NotAvailable(f"HTTP {response.status_code}: not sent to the background")
-            from casework.list_exports import delete_old_exports
+            from casework.list_exports.jobs import delete_old_exports
 
             delete_old_exports(days=-1)  # the file just written, and any left from earlier runs
         runs = [

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+FINISH_ACTION = "casework.monthly.workflows.finish_workflow"
 
 
 class CaseworkConfig(AppConfig):
@@ -9,14 +12,20 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core import checks
+        from wagtail.permissions import register_permission_policy
 
-        from . import signals  # noqa: F401
+        from casework import signals  # noqa: F401
+        from casework.access.checks import check_scope_middleware
+        from casework.access.policy import SchoolScopedPermissionPolicy
+        from casework.access.scope import ScopedModel
 
+        # Before Wagtail's view sets ask for a policy and get its unscoped fallback.
+        for model in self.get_models():
+            if issubclass(model, ScopedModel):
+                register_permission_policy(model, SchoolScopedPermissionPolicy(model))
+
+        checks.register(check_scope_middleware)
         checks.register(check_finish_workflow_action)
-
-
-FINISH_ACTION = "casework.workflows.finish_workflow"
 
 
 def check_finish_workflow_action(app_configs, **kwargs):
@@ -25,10 +34,8 @@ def check_finish_workflow_action(app_configs, **kwargs):
 
     if getattr(settings, "WAGTAIL_FINISH_WORKFLOW_ACTION", None) == FINISH_ACTION:
         return []
-    from django.core.checks import Warning
-
     return [
-        Warning(
+        checks.Warning(
             "The responsible leaders' approval cannot publish the monthly checklist.",
             hint=f'Set WAGTAIL_FINISH_WORKFLOW_ACTION = "{FINISH_ACTION}".',
             id="casework.W001",

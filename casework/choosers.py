@@ -15,9 +15,9 @@ from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseRes
 from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
-from .columns import MaskedIDColumn
-from .idnumbers import normalize_id_number
-from .permissions import teachers_for
+from casework.access.rules import teachers_for
+from casework.columns import MaskedIDColumn
+from casework.idnumbers import normalize_id_number
 
 
 def orm_search_form(fields):

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from wagtail.admin.ui.tables import Column
 
-from .idnumbers import mask_id_number
+from casework.idnumbers import mask_id_number
 
 
 class TextColumn(Column):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .idnumbers import normalize_id_number, validate_id_number
+from casework.idnumbers import normalize_id_number, validate_id_number
 
 
 class IDNumberField(models.CharField):

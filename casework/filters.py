@@ -4,10 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from .choices import ChildState, Concern, RiskLevel
-from .models import Case, ChecklistItem, Finding, HomeVisit, School, Student
-from .permissions import teachers_for
-from .widgets import QuickSelect
+from casework.access.rules import teachers_for
+from casework.choices import ChildState, Concern, RiskLevel
+from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, Student
+from casework.widgets import QuickSelect
 
 
 def schools(request):

@@ -1,25 +1,19 @@
 """Admin forms: the rules that depend on who is filling the form in."""
 
-from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Case, ImportKind, School, Student
-from .people import display_name
-from .permissions import (
+from casework.access.rules import (
     ScopedManager,
     can_assign_teacher,
     can_close_case,
-    can_import,
-    import_kinds_for,
-    school_id_of,
-    school_scope,
     teachers_for,
 )
+from casework.models import Case, Student
+from casework.people import display_name
 
 
 class CaseworkAdminForm(WagtailAdminModelForm):
@@ -135,57 +129,3 @@ class HomeVisitForm(CaseEntryForm):
 
 class SupportRecordForm(CaseEntryForm):
     person_field = "given_by"
-
-
-# --- 数据比对: uploading a list ---------------------------------------------------------
-
-#: Larger files are refused at upload (about 300,000 rows of a typical roll).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-class ImportUploadForm(forms.Form):
-    """Upload a list: its kind, the school whose roll it is, and the .xlsx file."""
-
-    kind = forms.ChoiceField(label=_("kind of list"))
-    school = forms.ModelChoiceField(
-        label=_("school"),
-        queryset=School.objects.none(),
-        required=False,
-        help_text=_("For a school roll: the school whose roll this is."),
-    )
-    township = forms.CharField(
-        label=_("township or subdistrict"),
-        max_length=50,
-        required=False,
-        help_text=_("For a school-age population list without a township column."),
-    )
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        validators=[FileExtensionValidator(["xlsx"], message=_("Upload an .xlsx file."))],
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["kind"].choices = [(k.value, k.label) for k in import_kinds_for(user)]
-        self.fields["school"].queryset = School.objects.for_user(user)
-        if school_scope(user) != "all":
-            self.fields["school"].initial = school_id_of(user)
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        return file
-
-    def clean(self):
-        data = super().clean()
-        kind, school = data.get("kind"), data.get("school")
-        if kind == ImportKind.ROLL:
-            if school is None:
-                self.add_error("school", _("Choose the school whose roll this is."))
-            elif not can_import(self.user, kind, school):
-                self.add_error("school", _("You may import only your own school's roll."))
-        elif kind:
-            data["school"] = None
-        return data

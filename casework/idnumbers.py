@@ -33,6 +33,11 @@ def birth_date_from_id(value):
         return None
 
 
+def gender_from_id(value):
+    """ "M" or "F" (the student's gender codes): the 17th character is odd for a man."""
+    return "M" if int(value[16]) % 2 else "F"
+
+
 def validate_id_number(value):
     """Raise a ValidationError in Chinese saying exactly what is wrong with the number."""
     value = normalize_id_number(value)

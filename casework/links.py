@@ -28,3 +28,14 @@ def case_list_url():
 def quick_visit_url(case_pk, next_url=None):
     url = reverse("casework_quick_visit", args=[case_pk])
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def absolute(path):
+    """``path`` on the admin's own address, for e-mails."""
+    from django.conf import settings
+
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path else None
+
+
+def absolute_case_file_url(case_pk):
+    return absolute(case_file_url(case_pk))

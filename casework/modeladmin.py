@@ -7,7 +7,7 @@ without revisions, workflows or choosers, which the ledger's snippet view sets n
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin
 
-from .models import ChecklistItem, School
+from casework.models import ChecklistItem, School
 
 
 class SchoolAdmin(ModelAdmin):

@@ -35,13 +35,13 @@ class Scheduled:
 SCHEDULES = [
     Scheduled(
         name="casework: overdue visit reminders",
-        func="casework.reminders.send_overdue_reminders",
+        func="casework.daily.reminders.send_overdue_reminders",
         at=datetime.time(7, 30),
     ),
     # 09:00 on the 20th: the offices have five days left to fill their rows.
     Scheduled(
         name="casework.monthly_report.remind",
-        func="casework.tasks.remind_offices",
+        func="casework.monthly.tasks.remind_offices",
         schedule_type="C",
         cron="0 9 20 * *",
     ),
@@ -49,14 +49,14 @@ SCHEDULES = [
     # 26th even if the worker was down that night.
     Scheduled(
         name="casework.monthly_report.flag_overdue",
-        func="casework.tasks.flag_overdue_reports",
+        func="casework.monthly.tasks.flag_overdue_reports",
         schedule_type="C",
         cron="5 0 * * *",
     ),
     # Exported lists hold children's data: their files go after CASEWORK_EXPORT_KEEP_DAYS days.
     Scheduled(
-        name="casework.exports.delete_old",
-        func="casework.tasks.delete_old_exports",
+        name="casework.monthly.workbook.delete_old",
+        func="casework.list_exports.tasks.delete_old_exports",
         at=datetime.time(3, 15),
     ),
 ]

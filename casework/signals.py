@@ -3,12 +3,18 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
-from django_q.tasks import async_task
 from wagtail.signals import published, task_submitted
 
-from .models import Case, CaseStatusChange, HomeVisit, LeaderApprovalTaskState, MonthlyReport
-from .notifications import LeaderTaskSubmissionNotifier
-from .permissions import current_user
+from casework.access.scope import acting_user
+from casework.access.tasks import enqueue
+from casework.models import (
+    Case,
+    CaseStatusChange,
+    HomeVisit,
+    LeaderApprovalTaskState,
+    MonthlyReport,
+)
+from casework.monthly.notifications import LeaderTaskSubmissionNotifier
 
 
 @receiver(post_init, sender=Case)
@@ -20,7 +26,7 @@ def remember_status(sender, instance, **kwargs):
 def record_status_change(sender, instance, created, **kwargs):
     before = None if created else instance._loaded_status
     if before != instance.status:
-        user = current_user()
+        user = acting_user()
         CaseStatusChange.objects.create(
             case=instance,
             from_status=before or "",
@@ -49,4 +55,4 @@ task_submitted.connect(
 @receiver(published, sender=MonthlyReport)
 def send_approved_report(sender, instance, **kwargs):
     # Approval publishes the month; the sheet then goes to the Planning and Finance Office.
-    transaction.on_commit(lambda: async_task("casework.tasks.submit_report", instance.pk))
+    transaction.on_commit(lambda: enqueue("casework.monthly.tasks.submit_report", instance.pk))

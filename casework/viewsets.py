@@ -3,17 +3,27 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import UpdatedAtColumn
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .choosers import StudentChooserViewSet, teacher_chooser_viewset
-from .columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
-from .filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
-from .forms import CaseForm, CaseworkAdminForm, HomeVisitForm, StudentForm, SupportRecordForm
-from .models import Case, Finding, HomeVisit, Student, SupportRecord
-from .people import full_name
-from .views.case_file import CaseFileView
-from .views.common import CaseChildCreateView, CaseIndexView, CaseworkIndexView
-from .views.reports import MonthlyReportViewSet
+from casework.choosers import StudentChooserViewSet, teacher_chooser_viewset
+from casework.columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
+from casework.filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
+from casework.forms import (
+    CaseForm,
+    CaseworkAdminForm,
+    HomeVisitForm,
+    StudentForm,
+    SupportRecordForm,
+)
+from casework.models import Case, Finding, HomeVisit, Student, SupportRecord
+from casework.people import full_name
+from casework.views.case_file import CaseFileView
+from casework.views.common import (
+    CaseChildCreateView,
+    CaseIndexView,
+    CaseworkIndexView,
+    OpenCaseView,
+)
 
 
 class CaseworkViewSet(SnippetViewSet):
@@ -101,7 +111,7 @@ class StudentViewSet(CaseworkViewSet):
     )
 
     def get_queryset(self, request):
-        return Student.objects.select_related("school")
+        return Student.objects.for_user(request.user).select_related("school")
 
 
 class CaseViewSet(CaseworkViewSet):
@@ -110,6 +120,7 @@ class CaseViewSet(CaseworkViewSet):
     menu_label = _("Cases")
     menu_order = 200
     index_view_class = CaseIndexView
+    add_view_class = OpenCaseView
     inspect_view_enabled = True
     inspect_view_class = CaseFileView
     list_display = [
@@ -176,7 +187,7 @@ class CaseViewSet(CaseworkViewSet):
     )
 
     def get_queryset(self, request):
-        return Case.objects.with_file()
+        return Case.objects.for_user(request.user).with_file()
 
 
 class HomeVisitViewSet(CaseworkViewSet):
@@ -208,7 +219,9 @@ class HomeVisitViewSet(CaseworkViewSet):
     edit_handler = ObjectList(panels, base_form_class=HomeVisitForm)
 
     def get_queryset(self, request):
-        return HomeVisit.objects.select_related("case__student", "latest_revision")
+        return HomeVisit.objects.for_user(request.user).select_related(
+            "case__student", "latest_revision"
+        )
 
 
 class SupportRecordViewSet(CaseworkViewSet):
@@ -236,7 +249,9 @@ class SupportRecordViewSet(CaseworkViewSet):
     edit_handler = ObjectList(panels, base_form_class=SupportRecordForm)
 
     def get_queryset(self, request):
-        return SupportRecord.objects.select_related("case__student", "latest_revision")
+        return SupportRecord.objects.for_user(request.user).select_related(
+            "case__student", "latest_revision"
+        )
 
 
 class FindingViewSet(CaseworkViewSet):
@@ -273,21 +288,6 @@ class FindingViewSet(CaseworkViewSet):
     edit_handler = ObjectList(panels, base_form_class=CaseworkAdminForm)
 
     def get_queryset(self, request):
-        return Finding.objects.select_related("school", "checklist_item", "latest_revision")
-
-
-class CaseworkViewSetGroup(SnippetViewSetGroup):
-    menu_label = _("Four checks, four fills")
-    menu_icon = "clipboard-list"
-    menu_order = 150
-    menu_name = "casework"
-    #: Other parts of the app add their menu items to this group with this hook.
-    submenu_hook = "register_casework_menu_item"
-    items = (
-        StudentViewSet,
-        CaseViewSet,
-        HomeVisitViewSet,
-        SupportRecordViewSet,
-        FindingViewSet,
-        MonthlyReportViewSet,
-    )
+        return Finding.objects.for_user(request.user).select_related(
+            "school", "checklist_item", "latest_revision"
+        )

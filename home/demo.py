@@ -8,12 +8,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from casework.models import Profile, School
-from casework.roles import Role
+from casework.access.roles import Role, group_for
+from casework.models import Office, Profile, School
 
 from .demo_ledger import load_demo_ledger, load_demo_reports
 
 DEFAULT_PASSWORD = "sichasibu-demo"
+#: Made by home's migration 0002_editor_group.
+EDITOR_GROUP = "网站编辑"
 
 SCHOOLS = [
     # (key, name, kind, area, township)
@@ -25,7 +27,7 @@ SCHOOLS = [
 #: username -> (family name, given name, role, school key, office)
 ACCOUNTS = {
     "admin": ("管理", "员", None, None, ""),
-    "editor": ("网站", "编辑", Role.EDITOR, None, ""),
+    "editor": ("网站", "编辑", None, None, ""),
     "teacher_a": ("李", "老师", Role.TEACHER, "A", ""),
     "teacher_b": ("马", "老师", Role.TEACHER, "B", ""),
     "manager_a": ("王", "校长", Role.MANAGER, "A", ""),
@@ -61,12 +63,14 @@ def load_demo(password=None):
         user.set_password(password)
         user.save()
         if role:
-            user.groups.set([Group.objects.get(name=role.label)])
+            user.groups.set([group_for(role)])
+        elif username == "editor":
+            user.groups.set([Group.objects.get(name=EDITOR_GROUP)])
         Profile.objects.update_or_create(
             user=user,
             defaults={
                 "school": schools.get(school_key),
-                "office": office,
+                "office": Office.objects.get_or_create(name=office)[0] if office else None,
                 "leader_name": last + first if role == Role.LEADER else "",
             },
         )

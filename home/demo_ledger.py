@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from casework.choices import CONCERN_CHECKLIST_ITEM, ChildState, Concern, RiskLevel
+from casework.dates import Term, week_monday
 from casework.idnumbers import check_digit
 from casework.models import (
     Case,
@@ -16,8 +17,7 @@ from casework.models import (
     TermFigures,
     WeeklyReport,
 )
-from casework.models.weekly import Term, week_monday
-from casework.weekly_report import prefill
+from casework.weekly.figures import prefill
 
 # (school key, name, gender, birth date, circumstances, concern, risk)
 CHILDREN = [

@@ -8,8 +8,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from casework.figures import public_progress
 from casework.models import ChecklistCategory
+from casework.monthly.figures import public_progress
 
 from .blocks import PlanStreamBlock
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from casework.models import ChecklistCategory, ChecklistItem
+from casework.models import ChecklistCategory, ChecklistItem, Office
 
 from .models import ChecklistPage, HomePage, NoticeAttachment, NoticePage, PlanPage
 
@@ -54,6 +54,15 @@ class SeedLoader:
                 "deadline": datetime.date.fromisoformat(row["deadline"]),
             }
             self.upsert(ChecklistItem, {"number": row["number"]}, values)
+        self.load_offices()
+
+    def load_offices(self):
+        """The bureau's offices: every one the checklist makes responsible, in its order."""
+        names = []
+        for row in self.data["checklist_items"]:
+            names += [n for n in row["offices"].split() if n not in names]
+        for order, name in enumerate(names):
+            self.upsert(Office, {"name": name}, {"name": name, "sort_order": order})
 
     def upsert(self, model, lookup, values):
         obj = model.objects.filter(**lookup).first()

@@ -1,7 +1,16 @@
 import pytest
 from django.test import Client
 
+from casework.access.scope import system_scope
 from home.seed import SeedLoader
+
+
+@pytest.fixture(autouse=True)
+def _tests_act_as_the_system():
+    """Test code builds and checks data across schools, as a command would; requests made
+    through the test client get their own scope from the middleware, as in production."""
+    with system_scope():
+        yield
 
 
 @pytest.fixture

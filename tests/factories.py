@@ -6,18 +6,19 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from casework.access.roles import Role, group_for
 from casework.choices import CONCERN_CHECKLIST_ITEM, Concern
 from casework.idnumbers import check_digit
 from casework.models import (
     Case,
     ChecklistItem,
     HomeVisit,
+    Office,
     Profile,
     School,
     Student,
     SupportRecord,
 )
-from casework.roles import Role
 
 _seq = itertools.count(1)
 PASSWORD = "test-pass-123"
@@ -38,8 +39,11 @@ def make_school(name=None, **kwargs):
 
 def make_user(username, role=None, school=None, office="", leader_name="", **kwargs):
     user = get_user_model().objects.create_user(username, password=PASSWORD, **kwargs)
-    if role:
-        user.groups.add(Group.objects.get(name=Role(role).label))
+    if role == "editor":
+        user.groups.add(Group.objects.get(name="网站编辑"))
+    elif role:
+        user.groups.add(group_for(Role(role)))
+    office = Office.objects.get_or_create(name=office)[0] if office else None
     Profile.objects.create(user=user, school=school, office=office, leader_name=leader_name)
     return user
 
@@ -74,3 +78,8 @@ def make_support(case, **kwargs):
     kwargs.setdefault("amount", 500)
     kwargs.setdefault("given_by", "学校")
     return SupportRecord.unscoped.create(case=case, **kwargs)
+
+
+def reload(user):
+    """The user as a new request would load them (nothing cached on the object)."""
+    return get_user_model().objects.get(pk=user.pk)

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.access.roles import ROLE_PERMISSIONS, Role
 from casework.models import Term
-from casework.roles import ROLE_PERMISSIONS, Role
 
 OK, DENIED, NOT_FOUND = 200, 302, 404
 # The quick form is open to whoever may add home visits; roles.py says which bureau roles may.

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casework.dashboard import BureauPanel, SchoolPanel, TeacherPanel
+from casework.daily.dashboard import BureauPanel, SchoolPanel, TeacherPanel
 from casework.models import Case
 from tests import factories as f
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.list_exports import delete_old_exports, run_job
+from casework.list_exports.jobs import delete_old_exports, run_job
 from casework.models import AccessLog, Case, ExportJob, Student
 from tests import factories as f
 
@@ -193,4 +193,4 @@ def test_old_export_files_are_deleted(client, many):
 def test_the_cleanup_is_scheduled():
     from casework.schedules import SCHEDULES
 
-    assert "casework.tasks.delete_old_exports" in {s.func for s in SCHEDULES}
+    assert "casework.list_exports.tasks.delete_old_exports" in {s.func for s in SCHEDULES}

@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl.utils.datetime import to_excel
 
-from casework import imports
+from casework.access.scope import user_scope
 from casework.idnumbers import check_digit
 from casework.models import AccessLog, AgencyListEntry, ImportBatch, ImportRow, Student
-from casework.permissions import reset_current_user, set_current_user
+from casework.reconciliation import imports
 from tests import workbooks as wb
 from tests.factories import valid_id_number
 
@@ -731,9 +731,6 @@ def test_menu_item_shows_for_those_who_may_see_imports(client, two_schools):
 
 
 def test_scoped_managers_hide_import_rows_of_other_schools(two_schools, batches):
-    token = set_current_user(two_schools["users"]["teacher_b"])
-    try:
+    with user_scope(two_schools["users"]["teacher_b"]):
         assert not ImportBatch.objects.exists()
         assert not ImportRow.objects.exists()
-    finally:
-        reset_current_user(token)

@@ -4,10 +4,11 @@ import datetime
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
-from casework.exports import DEFAULT_CLOSING_NOTE, DEFAULT_TITLE, monthly_workbook
 from casework.models import MonthlyReport, MonthlyReportRow
+from casework.monthly.workbook import monthly_workbook
 from tests.monthly import MAY, may_data, url
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def sheet(data, index=0):
 
 def test_title_month_and_headers(report):
     ws = sheet(monthly_workbook(report))
-    assert ws["A1"].value == DEFAULT_TITLE
+    assert ws["A1"].value == settings.CASEWORK["CHECKLIST_TITLE"]
     assert ws["A2"].value == "填报月份：2020年5月 （草稿，尚未经责任领导审核）"
     assert [c.value for c in ws[3]] == HEADERS
 
@@ -75,7 +76,7 @@ def test_item_rows_hold_the_drafted_text_and_the_items_particulars(report):
         "规划财务室 政工人事室 体卫艺室 教研室 信息中心",
         "各中小学幼儿园",
     ]
-    assert ws["A11"].value == DEFAULT_CLOSING_NOTE
+    assert ws["A11"].value == settings.CASEWORK["CHECKLIST_CLOSING_NOTE"]
     assert ws.max_row == 11
 
 

@@ -233,8 +233,8 @@ def approve(client, people, report, changes=None):
 
 
 def test_an_approved_month_does_not_move_when_cases_change(client, people, may):
-    from casework import tasks
-    from casework.exports import monthly_workbook
+    from casework.monthly import tasks
+    from casework.monthly.workbook import monthly_workbook
     from tests import factories as f
 
     report = approve(client, people, MonthlyReport.draft(MAY))
@@ -422,8 +422,8 @@ def test_setup_schedules_is_idempotent(db):
     call_command("setup_schedules")
     monthly = Schedule.objects.filter(name__startswith="casework.monthly_report")
     assert sorted(monthly.values_list("func", "cron")) == [
-        ("casework.tasks.flag_overdue_reports", "5 0 * * *"),
-        ("casework.tasks.remind_offices", "0 9 20 * *"),
+        ("casework.monthly.tasks.flag_overdue_reports", "5 0 * * *"),
+        ("casework.monthly.tasks.remind_offices", "0 9 20 * *"),
     ]
 
 
@@ -456,7 +456,7 @@ def test_the_offices_are_reminded_on_the_20th_with_this_months_report_drafted(pe
 def test_a_month_not_approved_by_the_25th_is_flagged_late_after_it(people):
     from django.core.management import call_command
 
-    from casework import tasks
+    from casework.monthly import tasks
 
     report = MonthlyReport.draft(MAY)
     with time_machine.travel(
@@ -484,7 +484,7 @@ def test_a_month_not_approved_by_the_25th_is_flagged_late_after_it(people):
 
 
 def test_a_month_approved_in_time_is_not_flagged(client, people):
-    from casework import tasks
+    from casework.monthly import tasks
 
     with time_machine.travel(
         datetime.datetime(2020, 5, 24, 10, 0, tzinfo=SHANGHAI), tick=False
@@ -518,7 +518,7 @@ def test_during_review_the_leader_sees_their_actions_and_the_office_a_locked_for
 def test_an_approved_month_waits_as_approved_until_someone_in_the_office_can_receive_it(
     client, people, django_capture_on_commit_callbacks
 ):
-    from casework import tasks
+    from casework.monthly import tasks
 
     people["planning"].is_active = False
     people["planning"].save()

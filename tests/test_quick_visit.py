@@ -7,8 +7,8 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from casework.access.roles import ROLE_PERMISSIONS, Role
 from casework.models import Case, HomeVisit
-from casework.roles import ROLE_PERMISSIONS, Role
 from tests import factories as f
 
 TODAY = datetime.date(2025, 3, 12)  # a Wednesday

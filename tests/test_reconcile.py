@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casework import imports
+from casework.dates import term_start
 from casework.models import AgencyListEntry, Case, ImportBatch, Student, SupportRecord
-from casework.reconcile import FindingKind, open_cases, reconcile, term_start
+from casework.reconciliation import imports
+from casework.reconciliation.reconcile import FindingKind, open_cases, reconcile
 from tests import factories as f
 from tests import workbooks as wb
 from tests.test_imports import batch_of
@@ -263,14 +264,11 @@ def test_bureau_uploads_lists_and_rolls_commits_and_opens_cases_in_two_clicks(cl
     assert sorted(c.student.name for c in cases) == ["田小禾", "苗小苗"]
     assert mail.outbox[0].to == ["manager_a@example.cn"]
     # The manager of school A sees the new cases; a teacher of school B does not.
-    from casework.permissions import reset_current_user, set_current_user
+    from casework.access.scope import user_scope
 
     for user, expected in ((d["users"]["manager_a"], 3), (d["users"]["teacher_b"], 1)):
-        token = set_current_user(user)
-        try:
+        with user_scope(user):
             assert Case.objects.count() == expected
-        finally:
-            reset_current_user(token)
 
 
 def test_committed_poverty_list_feeds_the_reconciliation_by_normalised_id(two_schools):

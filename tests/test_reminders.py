@@ -36,7 +36,7 @@ def overdue(two_schools):
 
 
 def run_reminders():
-    task_id = async_task("casework.reminders.send_overdue_reminders")
+    task_id = async_task("casework.daily.reminders.send_overdue_reminders")
     return result(task_id)
 
 
@@ -134,9 +134,11 @@ def test_the_reminder_shows_on_the_dashboard_until_dismissed(client, overdue):
 def test_setup_schedules_creates_the_daily_schedule_once(overdue):
     with time_machine.travel(FIRST_MINUTE, tick=False):
         call_command("setup_schedules")
-        schedule = Schedule.objects.get(func="casework.reminders.send_overdue_reminders")
+        schedule = Schedule.objects.get(func="casework.daily.reminders.send_overdue_reminders")
         call_command("setup_schedules")
-    assert Schedule.objects.filter(func="casework.reminders.send_overdue_reminders").count() == 1
+    assert (
+        Schedule.objects.filter(func="casework.daily.reminders.send_overdue_reminders").count() == 1
+    )
     assert Schedule.objects.get(pk=schedule.pk).next_run == schedule.next_run
     assert schedule.schedule_type == Schedule.DAILY
     assert schedule.repeats == -1
@@ -150,6 +152,6 @@ def test_setup_schedules_puts_back_a_schedule_changed_by_hand(overdue):
     Schedule.objects.update(schedule_type=Schedule.WEEKLY)
     call_command("setup_schedules")
     assert (
-        Schedule.objects.get(func="casework.reminders.send_overdue_reminders").schedule_type
+        Schedule.objects.get(func="casework.daily.reminders.send_overdue_reminders").schedule_type
         == Schedule.DAILY
     )

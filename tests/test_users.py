@@ -2,10 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
+from casework.access.roles import Role, group_for
+from casework.access.scope import Scope, scope_for_user
 from casework.models import Profile
-from casework.permissions import school_scope
 from tests import factories as f
 
 
@@ -24,7 +24,7 @@ def test_an_administrator_gives_a_new_teacher_a_school_in_the_user_form(client, 
             "last_name": "新",
             "password1": "Long-enough-pass-987",
             "password2": "Long-enough-pass-987",
-            "groups": [Group.objects.get(name="帮扶教师").pk],
+            "groups": [group_for(Role.TEACHER).pk],
             "school": school.pk,
             "office": "",
             "leader_name": "",
@@ -33,7 +33,7 @@ def test_an_administrator_gives_a_new_teacher_a_school_in_the_user_form(client, 
     assert response.status_code == 302, response.content.decode()[:3000]
     user = get_user_model().objects.get(username="new_teacher")
     assert Profile.objects.get(user=user).school == school
-    assert school_scope(user) == school.pk
+    assert scope_for_user(user) == Scope(school_id=school.pk)
 
     edit_url = f"/admin/users/edit/{user.pk}/"
     assert f'value="{school.pk}" selected' in client.get(edit_url).content.decode()

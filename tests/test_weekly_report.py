@@ -7,8 +7,8 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from casework import weekly_report
 from casework.models import Term, TermFigures, WeeklyReport
+from casework.weekly import figures as weekly_report
 from tests import factories as f
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -1,25 +1,42 @@
-from .access import OFFICES, AccessLog, CaseworkLogEntry, Profile
-from .cases import Case, CaseStatusChange, HomeVisit, SupportRecord, next_visit_suggestion
-from .exports import ExportJob
-from .findings import Finding
-from .imports import AGENCY_KINDS, AID_KINDS, AgencyListEntry, ImportBatch, ImportKind, ImportRow
-from .reference import ChecklistCategory, ChecklistItem, School
-from .reports import LeaderApprovalTask, LeaderApprovalTaskState, MonthlyReport, MonthlyReportRow
-from .students import Student
-from .weekly import (
-    WEEKLY_FIGURES,
-    Reminder,
-    Term,
-    TermFigures,
-    WeeklyReport,
-    term_label,
-    week_monday,
+"""The ledger core, and (so that Django registers them under the one ``casework`` label) the
+models of each feature package."""
+
+from casework.access.models import AccessLog, CaseworkLogEntry, GroupRole, Office, Profile
+from casework.models.cases import (
+    Case,
+    CaseStatusChange,
+    HomeVisit,
+    SupportRecord,
+    next_visit_suggestion,
 )
+from casework.models.findings import Finding
+from casework.models.reference import ChecklistCategory, ChecklistItem, School
+from casework.models.students import Student
+
+from casework.daily.models import Reminder  # isort: skip
+from casework.list_exports.models import ExportJob  # isort: skip
+from casework.monthly.models import (  # isort: skip
+    LeaderApprovalTask,
+    LeaderApprovalTaskState,
+    MonthlyReport,
+    MonthlyReportRow,
+)
+from casework.reconciliation.models import (  # isort: skip
+    AGENCY_KINDS,
+    AID_KINDS,
+    AgencyListEntry,
+    ImportBatch,
+    ImportKind,
+    ImportRow,
+)
+from casework.dates import Term, term_label, week_monday  # isort: skip
+from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # isort: skip
 
 __all__ = [
-    "OFFICES",
     "AccessLog",
     "CaseworkLogEntry",
+    "GroupRole",
+    "Office",
     "Profile",
     "Case",
     "CaseStatusChange",

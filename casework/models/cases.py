@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, RevisionMixin
 
-from ..choices import CONCERN_CHECKLIST_ITEM, NEXT_VISIT_DAYS, ChildState, Concern, RiskLevel
-from ..people import display_name
-from ..permissions import ScopedManager, UnscopedManager
-from .reference import ChecklistItem
-from .students import Student
+from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.choices import CONCERN_CHECKLIST_ITEM, NEXT_VISIT_DAYS, ChildState, Concern, RiskLevel
+from casework.models.reference import ChecklistItem
+from casework.models.students import Student
+from casework.people import display_name
 
 
 def today():
@@ -39,7 +39,7 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("student", "student__school", "checklist_item", "teacher")
 
 
-class Case(LockableMixin, RevisionMixin, models.Model):
+class Case(LockableMixin, RevisionMixin, ScopedModel):
     """A concern about one child, followed until it is closed off (销号)."""
 
     class Status(models.TextChoices):
@@ -187,7 +187,7 @@ class Case(LockableMixin, RevisionMixin, models.Model):
         self.next_visit_due = due
 
 
-class HomeVisit(RevisionMixin, models.Model):
+class HomeVisit(RevisionMixin, ScopedModel):
     """A home visit or other follow-up contact (家访/跟踪)."""
 
     class Mode(models.TextChoices):
@@ -246,7 +246,7 @@ class HomeVisit(RevisionMixin, models.Model):
             raise ValidationError(errors)
 
 
-class SupportRecord(RevisionMixin, models.Model):
+class SupportRecord(RevisionMixin, ScopedModel):
     """A measure of support or aid given to the child (帮扶措施)."""
 
     class Kind(models.TextChoices):
@@ -316,7 +316,7 @@ class SupportRecord(RevisionMixin, models.Model):
             raise ValidationError(errors)
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(ScopedModel):
     """A change of a case's status, kept for the timeline."""
 
     case = models.ForeignKey(

@@ -5,9 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
 
-from ..permissions import ScopedManager, UnscopedManager
-from .cases import today
-from .reference import ChecklistItem, School
+from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.models.cases import today
+from casework.models.reference import ChecklistItem, School
 
 
 class FindingQuerySet(models.QuerySet):
@@ -16,7 +16,7 @@ class FindingQuerySet(models.QuerySet):
         return self.exclude(status=Finding.Status.CLOSED)
 
 
-class Finding(RevisionMixin, models.Model):
+class Finding(RevisionMixin, ScopedModel):
     """A problem found at a school under a checklist item, closed off with evidence."""
 
     class Status(models.TextChoices):

@@ -3,10 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..permissions import ScopedManager, UnscopedManager
+from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
 
 
-class School(models.Model):
+class School(ScopedModel):
     """An implementing unit (落实单位): a school or kindergarten of the district."""
 
     class Kind(models.TextChoices):

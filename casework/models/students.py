@@ -5,10 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
 
-from ..fields import IDNumberField
-from ..idnumbers import birth_date_from_id, mask_id_number
-from ..permissions import ScopedManager, UnscopedManager
-from .reference import School
+from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.fields import IDNumberField
+from casework.idnumbers import birth_date_from_id, mask_id_number
+from casework.models.reference import School
 
 
 class StudentQuerySet(models.QuerySet):
@@ -17,7 +17,7 @@ class StudentQuerySet(models.QuerySet):
         return self.filter(school=school)
 
 
-class Student(RevisionMixin, models.Model):
+class Student(RevisionMixin, ScopedModel):
     """A child the drive is about; a child may be in several circumstances at once."""
 
     class Gender(models.TextChoices):
@@ -107,11 +107,15 @@ class Student(RevisionMixin, models.Model):
                 fields=["id_number"],
                 condition=models.Q(id_number__isnull=False),
                 name="casework_student_unique_id_number",
+                violation_error_message=_("A child with this ID number is already registered."),
             ),
             models.UniqueConstraint(
                 fields=["student_number"],
                 condition=models.Q(student_number__isnull=False),
                 name="casework_student_unique_student_number",
+                violation_error_message=_(
+                    "A child with this student number is already registered."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["school", "name"], name="casework_student_school_name")]

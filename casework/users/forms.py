@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from ..models import OFFICES, Profile, School
+from casework.models import Office, Profile, School
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -14,8 +14,8 @@ class ProfileFieldsMixin(forms.Form):
         required=False,
         help_text=_("For teachers and school case managers: the school whose cases they see."),
     )
-    office = forms.ChoiceField(
-        label=_("office"), choices=[("", "---------"), *[(o, o) for o in OFFICES]], required=False
+    office = forms.ModelChoiceField(
+        label=_("office"), queryset=Office.objects.all(), required=False
     )
     leader_name = forms.CharField(
         label=_("name as responsible leader"),
@@ -32,7 +32,9 @@ class ProfileFieldsMixin(forms.Form):
         )
         if profile:
             for name in self.profile_fields:
-                self.initial[name] = getattr(profile, f"{name}_id" if name == "school" else name)
+                self.initial[name] = getattr(
+                    profile, "leader_name" if name == "leader_name" else f"{name}_id"
+                )
 
     def save(self, commit=True):
         user = super().save(commit=commit)
@@ -40,7 +42,7 @@ class ProfileFieldsMixin(forms.Form):
             Profile.objects.update_or_create(
                 user=user,
                 defaults={
-                    name: self.cleaned_data.get(name) or ("" if name != "school" else None)
+                    name: self.cleaned_data.get(name) or ("" if name == "leader_name" else None)
                     for name in self.profile_fields
                 },
             )

@@ -1,6 +1,6 @@
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from .forms import CaseworkUserCreationForm, CaseworkUserEditForm
+from casework.users.forms import CaseworkUserCreationForm, CaseworkUserEditForm
 
 
 class UserViewSet(WagtailUserViewSet):

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import InspectView
 
-from ..audit import log_case_view
-from ..links import quick_visit_url
-from ..models import AccessLog, SupportRecord
-from ..permissions import can_log_visit, can_see_personal_data, is_bureau
+from casework.access.audit import log_case_view
+from casework.access.rules import can_log_visit, can_see_personal_data, is_bureau
+from casework.links import quick_visit_url
+from casework.models import AccessLog, SupportRecord
 
 
 class CaseFileView(InspectView):

@@ -47,8 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Scopes casework querysets to the request's user (see casework.permissions).
-    "casework.middleware.CurrentUserMiddleware",
+    # Resolves whose casework data the request may see (after authentication).
+    "casework.access.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -143,10 +143,23 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-# The leaders' approval of the monthly checklist publishes it (see casework/workflows.py).
-WAGTAIL_FINISH_WORKFLOW_ACTION = "casework.workflows.finish_workflow"
+# The leaders' approval of the monthly checklist publishes it (see casework/monthly/workflows.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "casework.monthly.workflows.finish_workflow"
 # Avatars from gravatar.com leak e-mail hashes and do not load inside China; Wagtail shows its default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# The casework app (every key and its default: casework/conf.py). The bureau's own words.
+CASEWORK = {
+    "CHECKLIST_TITLE": "大武口区教体系统教育扶贫攻坚“四查四补”挂牌督战责任清单",
+    "CHECKLIST_CLOSING_NOTE": (
+        "备注：各责任科室、部门对照排查内容，认真填写发现问题和整改情况，"
+        "每月25日前将挂牌督战责任清单经责任领导审核后上报教体局规划财务室。"
+    ),
+    "RECEIVING_OFFICE": "规划财务室",
+    "EMAIL_SUBJECT_PREFIX": "[四查四补]",
+    "MONTHLY_DEADLINE_DAY": 25,
+    "POVERTY_EXIT_YEAR": 2019,
+}
 
 # django-q2: the ORM broker, so no other server is needed.
 Q_CLUSTER = {

@@ -1,0 +1,68 @@
+"""The app's settings: one ``CASEWORK`` dict in the site's settings, read through ``conf``.
+
+    CASEWORK = {"MONTHLY_DEADLINE_DAY": 25, ...}
+
+Every key is optional; ``DEFAULTS`` gives each one's default and meaning.
+"""
+
+from django.core.signals import setting_changed
+from django.utils.translation import gettext_lazy as _
+
+DEFAULTS = {
+    # A list export longer than this is written by the worker, not in the request.
+    "EXPORT_INLINE_ROWS": 5_000,
+    # Exported files hold children's data: they are deleted after this many days.
+    "EXPORT_KEEP_DAYS": 7,
+    # An uploaded list larger than this is read by the worker, not in the request.
+    "IMPORT_INLINE_BYTES": 256 * 1024,
+    # Larger uploads are refused (about 300,000 rows of a typical roll).
+    "IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    # The checklist is approved and sent on before this day of every month.
+    "MONTHLY_DEADLINE_DAY": 25,
+    # The day of the month the offices are reminded of their rows.
+    "MONTHLY_REMINDER_DAY": 20,
+    # The office (by name) that receives the approved monthly checklist; "" sends it nowhere.
+    "RECEIVING_OFFICE": "",
+    # Households that left poverty before this year must still get aid: reconciliation flags them.
+    "POVERTY_EXIT_YEAR": 2019,
+    # Put before the subject of every e-mail the app sends.
+    "EMAIL_SUBJECT_PREFIX": "",
+    # The title and closing note of the checklist workbook ("" for the generic ones).
+    "CHECKLIST_TITLE": "",
+    "CHECKLIST_CLOSING_NOTE": "",
+}
+
+GENERIC_CHECKLIST_TITLE = _("Responsibility checklist")
+
+
+class Settings:
+    """``conf.MONTHLY_DEADLINE_DAY`` and so on: the site's value, else the default."""
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"CASEWORK has no setting {name!r}")
+        if not hasattr(self, "_values"):
+            from django.conf import settings
+
+            self._values = {**DEFAULTS, **getattr(settings, "CASEWORK", {})}
+        return self._values[name]
+
+    def reload(self):
+        self.__dict__.pop("_values", None)
+
+
+conf = Settings()
+
+
+def _reload(*, setting, **kwargs):
+    if setting == "CASEWORK":
+        conf.reload()
+
+
+setting_changed.connect(_reload)
+
+
+def email_subject(subject):
+    """``subject`` with the site's prefix."""
+    prefix = conf.EMAIL_SUBJECT_PREFIX
+    return f"{prefix} {subject}" if prefix else str(subject)

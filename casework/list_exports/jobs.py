@@ -1,0 +1,245 @@
+"""Large list exports, written in the background: streamed from the database, write-only out.
+
+When a bureau user asks for the export of a list longer than ``CASEWORK_EXPORT_INLINE_MAX_ROWS``
+(5,000), ``CaseworkIndexView`` records an ``ExportJob`` (who, when, the list's query string, the
+format) and the worker runs ``casework.list_exports.tasks.run_export``. The task rebuilds the list exactly as
+the view set's index view builds it (its queryset, ordering, filterset and search, from the saved
+query string, for the user who asked) and scopes it once more with the user's scope; filtering is
+never re-implemented here. Rows are read with ``values_list(...).iterator(chunk_size=...)`` (no
+model instances, no per-row queries) and written with openpyxl's write-only workbook (or the csv
+module), every value through ``safe_cell``, so memory stays flat however long the list is.
+
+The columns are the view set's ``list_export``: a dotted path (``student.school.name``) is read as
+the lookup ``student__school__name``, ``get_<field>_display`` as the field's choice label, and
+anything else (a property) must be declared in the view set's ``export_lookups`` as
+``{name: (lookups, function)}``.
+"""
+
+import csv
+import datetime
+import operator
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.files import File
+from django.db import models
+from django.test import RequestFactory
+from django.utils import timezone, translation
+from django.utils.encoding import force_str
+
+from casework.access.scope import scope_for_user, user_scope
+from casework.conf import conf
+from casework.list_exports.models import ExportJob
+from casework.spreadsheets import safe_cell
+
+#: Rows fetched from the database at a time.
+CHUNK_SIZE = 2_000
+#: The job's progress is written every so many rows.
+PROGRESS_EVERY = 5_000
+
+
+def inline_max_rows():
+    """Exports longer than this are written in the background."""
+    return conf.EXPORT_INLINE_ROWS
+
+
+def keep_days():
+    """Export files are deleted after this many days."""
+    return conf.EXPORT_KEEP_DAYS
+
+
+@dataclass
+class ExportColumn:
+    name: str
+    heading: str
+    lookups: tuple
+    convert: object = None  # function(*values) -> cell; None: the single value as it is
+
+
+def _naive(value):
+    # As Wagtail's export does: spreadsheets have no time zones.
+    if value is not None and timezone.is_aware(value):
+        return timezone.make_naive(value, datetime.UTC)
+    return value
+
+
+def resolve_column(model, name, declared):
+    """An ExportColumn (without heading) for one entry of ``list_export``."""
+    if name in declared:
+        lookups, convert = declared[name]
+        return ExportColumn(name, "", tuple(lookups), convert)
+    display = name.startswith("get_") and name.endswith("_display")
+    path = name[4 : -len("_display")] if display else name
+    parts = path.split(".")
+    current = model
+    field = None
+    try:
+        for i, part in enumerate(parts):
+            field = current._meta.get_field(part)
+            if field.is_relation and i < len(parts) - 1:
+                current = field.related_model
+            elif i < len(parts) - 1 or field.is_relation:
+                raise FieldDoesNotExist(part)
+    except FieldDoesNotExist:
+        raise ImproperlyConfigured(
+            f"The export column {name!r} of {model.__name__} is not a field: declare it in the "
+            "view set's export_lookups."
+        ) from None
+    lookup = "__".join(parts)
+    if display:
+        labels = {k: force_str(v) for k, v in field.flatchoices}
+        return ExportColumn(name, "", (lookup,), lambda v: labels.get(v, v))
+    if isinstance(field, models.DateTimeField):
+        return ExportColumn(name, "", (lookup,), _naive)
+    return ExportColumn(name, "", (lookup,))
+
+
+def export_columns(view, queryset):
+    """The export's columns: headings as the index view gives them, lookups to read them."""
+    declared = getattr(view, "export_lookups", {}) or {}
+    columns = []
+    for name in view.list_export:
+        column = resolve_column(queryset.model, name, declared)
+        column.heading = view.get_heading(queryset, name)
+        columns.append(column)
+    return columns
+
+
+def row_reader(columns):
+    """function(values tuple) -> list of safe cells, in the columns' order."""
+    getters = []
+    start = 0
+    for column in columns:
+        n = len(column.lookups)
+        if column.convert is None:
+            getters.append(operator.itemgetter(start))
+        elif n == 1:
+            getters.append(lambda values, i=start, convert=column.convert: convert(values[i]))
+        else:
+            getters.append(
+                lambda values, s=slice(start, start + n), convert=column.convert: convert(
+                    *values[s]
+                )
+            )
+        start += n
+
+    def read(values):
+        return [safe_cell(get(values)) for get in getters]
+
+    return read
+
+
+def iter_rows(queryset, columns, chunk_size=CHUNK_SIZE):
+    """The export's rows (lists of cells), streamed: one query per chunk, no model instances."""
+    lookups = [lookup for column in columns for lookup in column.lookups]
+    read = row_reader(columns)
+    for values in queryset.values_list(*lookups).iterator(chunk_size=chunk_size):
+        yield read(values)
+
+
+def write_xlsx(path, headings, rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Sheet1")
+    sheet.append(headings)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def write_csv(path, headings, rows):
+    # With a byte-order mark, so that Excel and WPS read the Chinese as UTF-8.
+    with open(path, "w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(headings)
+        writer.writerows(rows)
+
+
+WRITERS = {ExportJob.Format.XLSX: write_xlsx, ExportJob.Format.CSV: write_csv}
+
+
+def index_view_for(model, user, params):
+    """The view set's index view, set up as if ``user`` had opened it with ``params``."""
+    as_view = model.snippet_viewset.index_view  # what the list's URL runs
+    view = as_view.view_class(**as_view.view_initkwargs)
+    request = RequestFactory().get("/", params)
+    request.user = user
+    view.setup(request)
+    return view
+
+
+def job_queryset(job):
+    """(view, queryset): the list the job exports, as its user saw it, scoped to that user."""
+    view = index_view_for(job.listed_model, job.user, job.filters)
+    return view, scope_for_user(job.user).apply(view.get_queryset())
+
+
+def language_of(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    return profile.get_preferred_language() or settings.LANGUAGE_CODE
+
+
+def run_job(job):
+    """Write the job's file; returns the job, done (or failed with a message)."""
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    try:
+        # The filters' choices are scoped as in the request.
+        with user_scope(job.user), translation.override(language_of(job.user)):
+            view, queryset = job_queryset(job)
+            columns = export_columns(view, queryset)
+            total = queryset.count()
+            rows = _counting(iter_rows(queryset, columns), job, total)
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"export.{job.format}"
+                WRITERS[job.format](path, [c.heading for c in columns], rows)
+                with path.open("rb") as f:
+                    job.file.save(path.name, File(f), save=False)
+        job.row_count = rows.count if hasattr(rows, "count") else total
+        job.status = ExportJob.Status.DONE
+        job.progress = 100
+    except Exception as exc:  # the page says it failed; the worker's log has the traceback
+        job.status = ExportJob.Status.FAILED
+        job.message = str(exc)[:1000]
+        raise
+    finally:
+        job.finished_at = timezone.now()
+        job.save(
+            update_fields=["status", "progress", "row_count", "file", "message", "finished_at"]
+        )
+    return job
+
+
+class _counting:
+    """Pass rows through, counting them and writing the job's progress now and then."""
+
+    def __init__(self, rows, job, total):
+        self.rows, self.job, self.total, self.count = rows, job, max(total, 1), 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            if self.count % PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=self.job.pk).update(
+                    progress=min(99, self.count * 100 // self.total)
+                )
+            yield row
+
+
+def delete_old_exports(days=None, now=None):
+    """Delete export jobs older than ``days`` (``CASEWORK_EXPORT_KEEP_DAYS``) and their files."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=keep_days() if days is None else days
+    )
+    deleted = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    return deleted

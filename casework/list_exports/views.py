@@ -1,0 +1,52 @@
+"""The page of a background export: its progress, then the download link (its user only)."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from casework.access.audit import log_export
+from casework.list_exports.jobs import keep_days
+from casework.models import ExportJob
+
+
+def _own_job(request, pk):
+    # Another user's export is not found: the file holds what that user was allowed to see.
+    return get_object_or_404(ExportJob.objects.select_related("user"), pk=pk, user=request.user)
+
+
+class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "casework/exports/detail.html"
+    page_title = gettext_lazy("Export")
+    header_icon = "download"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.job = _own_job(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.job.listed_model._meta.verbose_name_plural
+
+    def get_context_data(self, **kwargs):
+        model = self.job.listed_model
+        query = urlencode(self.job.filters, doseq=True)
+        return super().get_context_data(
+            job=self.job,
+            list_name=model._meta.verbose_name_plural,
+            list_url=reverse(model.snippet_viewset.get_url_name("list"))
+            + (f"?{query}" if query else ""),
+            keep_days=keep_days(),
+            **kwargs,
+        )
+
+
+def download(request, pk):
+    """The finished file, logged as an export: who, when, with which filter, how many rows."""
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    log_export(request.user, job.listed_model._meta.verbose_name_plural, job.filters, job.row_count)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename())

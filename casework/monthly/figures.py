@@ -1,0 +1,298 @@
+"""Figures drawn from the ledger: the monthly checklist's drafts and the progress overviews.
+
+Items about children (1–4) count cases, home visits and support; items about schools (5–7)
+count the findings ledger. Nothing here names a child.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from casework.dates import first_of_month, last_of_month
+from casework.models import Case, ChecklistItem, Finding, HomeVisit, SupportRecord
+
+PROBLEM_CHARS = 60
+
+
+def _visible(model, user):
+    """The model's rows the drafting user may see; outside a request (tasks) every school."""
+    return model.objects.for_user(user) if user is not None else model.objects.all()
+
+
+def _open_at(queryset, day, opened_field):
+    """Entries opened by the given day and not closed off by then."""
+    return queryset.filter(**{f"{opened_field}__lte": day}).exclude(
+        status="closed", closed_on__lte=day
+    )
+
+
+def _by_school(queryset, school_field):
+    return {
+        row[school_field]: row["n"]
+        for row in queryset.values(school_field).annotate(n=Count("id")).order_by(school_field)
+    }
+
+
+def children_figures(item, start, end, user=None):
+    """Cases, visits and support of a children's item in the given days, by school."""
+    cases = _visible(Case, user).filter(checklist_item=item)
+    visits = _visible(HomeVisit, user).filter(
+        case__checklist_item=item, visited_on__range=(start, end)
+    )
+    support = _visible(SupportRecord, user).filter(
+        case__checklist_item=item, given_on__range=(start, end), amount__isnull=False
+    )
+    school = "student__school__name"
+    found = _by_school(cases.filter(opened_on__range=(start, end)), school)
+    open_at_end = _by_school(_open_at(cases, end, "opened_on"), school)
+    closed = _by_school(cases.filter(status="closed", closed_on__range=(start, end)), school)
+    returned = {
+        row["case__student__school__name"]: row["n"]
+        for row in visits.filter(child_state="returned")
+        .values("case__student__school__name")
+        .annotate(n=Count("case", distinct=True))
+        .order_by("case__student__school__name")
+    }
+    aid = {
+        row["case__student__school__name"]: row["total"]
+        for row in support.values("case__student__school__name")
+        .annotate(total=Sum("amount"))
+        .order_by("case__student__school__name")
+    }
+    return {
+        "kind": "children",
+        "found": found,
+        "found_total": sum(found.values()),
+        "open_at_end": sum(open_at_end.values()),
+        "closed": closed,
+        "closed_total": sum(closed.values()),
+        "visits": visits.count(),
+        "returned": returned,
+        "returned_total": sum(returned.values()),
+        "aid_by_school": {name: f"{total:.2f}" for name, total in aid.items()},
+        "aid_yuan": f"{sum(aid.values(), Decimal(0)):.2f}",
+        "aided_children": support.order_by().values("case__student").distinct().count(),
+    }
+
+
+def school_figures(item, start, end, user=None):
+    """Findings of a schools' item found and closed off in the given days, by school."""
+    findings = _visible(Finding, user).filter(checklist_item=item).select_related("school")
+    found = findings.filter(found_on__range=(start, end)).order_by("found_on", "id")
+    closed = findings.filter(status="closed", closed_on__range=(start, end)).order_by(
+        "closed_on", "id"
+    )
+    return {
+        "kind": "schools",
+        "found": _by_school(found, "school__name"),
+        "found_total": found.count(),
+        "found_list": [[f.school.name, f.problem] for f in found],
+        "open_at_end": _open_at(findings, end, "found_on").count(),
+        "closed": _by_school(closed, "school__name"),
+        "closed_total": closed.count(),
+        "closed_list": [[f.school.name, f.rectification] for f in closed],
+    }
+
+
+def _join(parts):
+    return pgettext("list separator", ", ").join(parts)
+
+
+def _sentences(parts):
+    return pgettext("sentence separator", "; ").join(parts) + pgettext("sentence end", ".")
+
+
+def _schools(counts, fragment):
+    return _join(fragment % {"school": name, "count": n} for name, n in counts.items())
+
+
+def _numbered(entries):
+    return "".join(
+        f"\n{i}. "
+        + pgettext("finding at a school", "%(school)s: %(text)s")
+        % {"school": school, "text": _shorten(text)}
+        for i, (school, text) in enumerate(entries, 1)
+    )
+
+
+def _shorten(text):
+    text = " ".join(text.split())
+    return text if len(text) <= PROBLEM_CHARS else text[: PROBLEM_CHARS - 1] + "…"
+
+
+def children_text(fig):
+    """发现的问题 and 整改情况 of a children's item, in words."""
+    children = pgettext("children at a school", "%(school)s %(count)s")
+    if fig["found_total"]:
+        problems = [
+            _("%(count)s children found at risk this month (%(by_school)s)")
+            % {"count": fig["found_total"], "by_school": _schools(fig["found"], children)}
+        ]
+    else:
+        problems = [_("no new children found at risk this month")]
+    problems.append(
+        _("%(count)s still followed at the end of the month") % {"count": fig["open_at_end"]}
+    )
+
+    done = []
+    if fig["visits"]:
+        done.append(_("%(count)s home visits and follow-ups") % {"count": fig["visits"]})
+    if fig["returned_total"]:
+        done.append(
+            _("%(count)s persuaded to return to school (%(by_school)s)")
+            % {"count": fig["returned_total"], "by_school": _schools(fig["returned"], children)}
+        )
+    if fig["aided_children"]:
+        yuan = pgettext("yuan at a school", "%(school)s %(count)s yuan")
+        done.append(
+            _("%(amount)s yuan of aid given to %(children)s children (%(by_school)s)")
+            % {
+                "amount": fig["aid_yuan"],
+                "children": fig["aided_children"],
+                "by_school": _schools(fig["aid_by_school"], yuan),
+            }
+        )
+    if fig["closed_total"]:
+        done.append(
+            _("%(count)s closed off (%(by_school)s)")
+            % {"count": fig["closed_total"], "by_school": _schools(fig["closed"], children)}
+        )
+    if not done:
+        done.append(_("no rectification recorded this month"))
+    return _sentences(problems), _sentences(done)
+
+
+def school_text(fig):
+    """发现的问题 and 整改情况 of a schools' item, in words."""
+    problems_at = pgettext("problems at a school", "%(school)s %(count)s")
+    if fig["found_total"]:
+        problems = [
+            _("%(count)s problems found this month (%(by_school)s)")
+            % {"count": fig["found_total"], "by_school": _schools(fig["found"], problems_at)}
+        ]
+    else:
+        problems = [_("no new problems found this month")]
+    problems.append(
+        _("%(count)s not yet closed off at the end of the month") % {"count": fig["open_at_end"]}
+    )
+    if fig["closed_total"]:
+        done = [
+            _("%(count)s problems closed off this month (%(by_school)s)")
+            % {"count": fig["closed_total"], "by_school": _schools(fig["closed"], problems_at)}
+        ]
+    else:
+        done = [_("no problem closed off this month")]
+    return (
+        _sentences(problems) + _numbered(fig["found_list"]),
+        _sentences(done) + _numbered(fig["closed_list"]),
+    )
+
+
+def item_figures(item, month, user=None):
+    start, end = first_of_month(month), last_of_month(month)
+    if item.scope == ChecklistItem.Scope.CHILDREN:
+        return children_figures(item, start, end, user=user)
+    return school_figures(item, start, end, user=user)
+
+
+def draft_row(row, item, month, user=None):
+    """Fill a report row from the item and the month's figures (the text in the site language)."""
+    row.item = item
+    row.number = item.number
+    row.content = item.content
+    row.deadline_text = item.deadline_text
+    row.leader = item.leader
+    row.offices = item.offices
+    row.units = item.units
+    row.figures = item_figures(item, month, user=user)
+    # The checklist is an official document in the site's language, whoever drafts it.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = children_text if row.figures["kind"] == "children" else school_text
+        row.drafted_problems, row.drafted_rectification = text(row.figures)
+    row.problems_found = row.drafted_problems
+    row.rectification = row.drafted_rectification
+    return row
+
+
+def months_of(year, until=None):
+    """The first days of the months of a year, up to the month of ``until`` if in that year."""
+    last = 12 if until is None or until.year > year else until.month
+    return [datetime.date(year, m, 1) for m in range(1, last + 1)]
+
+
+def progress_overview(months, user):
+    """Per item and school, per month: entries open at the month's end and closed off in it."""
+    cells = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    sources = [
+        (_visible(Case, user), "opened_on", "student__school__name"),
+        (_visible(Finding, user), "found_on", "school__name"),
+    ]
+    for queryset, opened_field, school_field in sources:
+        annotations = {}
+        for i, month in enumerate(months):
+            end = last_of_month(month)
+            annotations[f"open_{i}"] = Count(
+                "id",
+                filter=Q(**{f"{opened_field}__lte": end}) & ~Q(status="closed", closed_on__lte=end),
+            )
+            annotations[f"closed_{i}"] = Count(
+                "id", filter=Q(status="closed", closed_on__range=(month, end))
+            )
+        rows = (
+            queryset.order_by()
+            .values("checklist_item__number", school_field)
+            .annotate(**annotations)
+        )
+        for row in rows:
+            key = (row["checklist_item__number"], row[school_field])
+            for i in range(len(months)):
+                cells[key][i][0] += row[f"open_{i}"]
+                cells[key][i][1] += row[f"closed_{i}"]
+    table = []
+    for item in ChecklistItem.objects.all():
+        schools = sorted(school for number, school in cells if number == item.number)
+        table.append(
+            {
+                "item": item,
+                "schools": [
+                    {
+                        "name": school,
+                        "months": [
+                            tuple(cells[(item.number, school)][i]) for i in range(len(months))
+                        ],
+                    }
+                    for school in schools
+                ],
+            }
+        )
+    return table
+
+
+def public_progress():
+    """Per checklist item: how many entries were recorded, closed off, and are still open.
+
+    For the public checklist page, whose visitors see no case through ``objects``; these are
+    counts across every school and never show a record.
+    """
+    counts = {}
+    for queryset in (Case.unscoped.all(), Finding.unscoped.all()):
+        rows = (
+            queryset.order_by()
+            .values("checklist_item_id")
+            .annotate(total=Count("id"), closed=Count("id", filter=Q(status="closed")))
+        )
+        for row in rows:
+            entry = counts.setdefault(row["checklist_item_id"], {"total": 0, "closed": 0})
+            entry["total"] += row["total"]
+            entry["closed"] += row["closed"]
+    result = []
+    for item in ChecklistItem.objects.all():
+        entry = counts.get(item.pk, {"total": 0, "closed": 0})
+        result.append({"item": item, **entry, "open": entry["total"] - entry["closed"]})
+    return result

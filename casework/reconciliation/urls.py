@@ -1,0 +1,14 @@
+from django.urls import path
+
+from casework.reconciliation import views as imports
+
+app_name = "casework_imports"
+urlpatterns = [
+    path("", imports.ImportIndexView.as_view(), name="index"),
+    path("upload/", imports.ImportUploadView.as_view(), name="upload"),
+    path("<int:pk>/", imports.ImportDetailView.as_view(), name="detail"),
+    path("<int:pk>/commit/", imports.commit, name="commit"),
+    path("<int:pk>/file/", imports.download_file, name="file"),
+    path("reconcile/", imports.ReconcileView.as_view(), name="reconcile"),
+    path("reconcile/cases/", imports.open_cases_view, name="open_cases"),
+]

@@ -1,0 +1,278 @@
+"""Admin views of 数据比对: upload a list, preview it, commit it, reconcile, open cases."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from casework.access.audit import log_export
+from casework.access.rules import can_reconcile, can_view_imports
+from casework.dates import term_start
+from casework.models import ImportBatch, ImportRow, School
+from casework.reconciliation.forms import ImportUploadForm
+from casework.reconciliation.imports import CommitRefused, file_sha256
+from casework.reconciliation.permissions import can_import, import_kinds_for
+from casework.reconciliation.reconcile import (
+    FindingKind,
+    NoChecklistItem,
+    open_cases,
+    reconcile,
+)
+from casework.reconciliation.tasks import runs_in_background, start_commit, start_reading
+
+ROWS_PER_PAGE = 100
+INDEX_CRUMB = {
+    "url": reverse_lazy("casework_imports:index"),
+    "label": gettext_lazy("Data reconciliation"),
+}
+
+
+class ImportsMixin(WagtailAdminTemplateMixin):
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_access(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_access(self, user):
+        return can_view_imports(user)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, INDEX_CRUMB, {"url": "", "label": self.get_page_title()}]
+
+
+class ImportIndexView(ImportsMixin, TemplateView):
+    template_name = "casework/imports/index.html"
+    page_title = gettext_lazy("Data reconciliation")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        batches = ImportBatch.objects.select_related("school", "uploaded_by")
+        page = Paginator(batches, 50).get_page(self.request.GET.get("p"))
+        return super().get_context_data(
+            page=page,
+            batches=page.object_list,
+            can_upload=bool(import_kinds_for(self.request.user)),
+            can_reconcile=can_reconcile(self.request.user),
+            **kwargs,
+        )
+
+
+class ImportUploadView(ImportsMixin, FormView):
+    template_name = "casework/imports/upload.html"
+    page_title = gettext_lazy("Upload a list")
+    form_class = ImportUploadForm
+
+    def has_access(self, user):
+        return bool(import_kinds_for(user))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch(
+            kind=form.cleaned_data["kind"],
+            school=form.cleaned_data["school"],
+            township=form.cleaned_data["township"],
+            uploaded_by=self.request.user,
+            original_name=upload.name[:255],
+            sha256=file_sha256(upload),
+        )
+        batch.file.save(upload.name, upload, save=False)
+        batch.save()
+        start_reading(batch, self.request.user)
+        return redirect("casework_imports:detail", pk=batch.pk)
+
+
+class ImportDetailView(ImportsMixin, TemplateView):
+    """The import record: progress while it runs, then the preview or what was committed."""
+
+    template_name = "casework/imports/detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_imports(request.user):
+            raise PermissionDenied
+        # Scoped: another school's import is not found at all.
+        self.batch = get_object_or_404(
+            ImportBatch.objects.select_related("school", "uploaded_by", "committed_by"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return str(self.batch)
+
+    def get_context_data(self, **kwargs):
+        batch = self.batch
+        show = self.request.GET.get("show") or ("refused" if batch.refused_rows else "accepted")
+        rows = ImportRow.objects.filter(batch=batch, accepted=(show == "accepted"))
+        page = Paginator(rows.order_by("row_number"), ROWS_PER_PAGE).get_page(
+            self.request.GET.get("p")
+        )
+        earlier = batch.earlier_copies().filter(status=ImportBatch.Status.COMMITTED)
+        return super().get_context_data(
+            batch=batch,
+            show=show,
+            page=page,
+            rows=page.object_list,
+            columns=batch.columns,
+            can_commit=batch.status == ImportBatch.Status.PREVIEW
+            and batch.accepted_rows > 0
+            and can_import(self.request.user, batch.kind, batch.school),
+            earlier=earlier.order_by("-committed_at").first(),
+            in_background=runs_in_background(batch),
+            **kwargs,
+        )
+
+
+def _visible_batch(request, pk):
+    if not can_view_imports(request.user):
+        raise PermissionDenied
+    return get_object_or_404(ImportBatch.objects, pk=pk)
+
+
+@require_POST
+def commit(request, pk):
+    batch = _visible_batch(request, pk)
+    if not can_import(request.user, batch.kind, batch.school):
+        raise PermissionDenied
+    try:
+        start_commit(batch, request.user)
+    except CommitRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        batch.refresh_from_db()
+        if batch.status == ImportBatch.Status.COMMITTED:
+            messages.success(
+                request,
+                _(
+                    "Committed: %(created)d new, %(updated)d changed, %(unchanged)d already recorded."
+                )
+                % {
+                    "created": batch.created_count,
+                    "updated": batch.updated_count,
+                    "unchanged": batch.unchanged_count,
+                },
+            )
+        elif batch.status == ImportBatch.Status.PREVIEW:
+            messages.error(request, batch.message)
+    return redirect("casework_imports:detail", pk=batch.pk)
+
+
+def download_file(request, pk):
+    """The file exactly as it was received."""
+    batch = _visible_batch(request, pk)
+    log_export(
+        request.user,
+        _("file received with import #%(pk)d") % {"pk": batch.pk},
+        row_count=batch.total_rows,
+    )
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.original_name)
+
+
+def _since(request):
+    try:
+        return datetime.date.fromisoformat(request.GET.get("since") or request.POST.get("since"))
+    except (TypeError, ValueError):
+        return term_start()
+
+
+class ReconcileView(ImportsMixin, TemplateView):
+    template_name = "casework/imports/reconcile.html"
+    page_title = gettext_lazy("Reconciliation by ID number")
+
+    def has_access(self, user):
+        return can_reconcile(user)
+
+    def get_context_data(self, **kwargs):
+        kind = self.request.GET.get("kind")
+        kind = kind if kind in FindingKind.values else FindingKind.MISSED
+        report = reconcile(self.request.user, since=_since(self.request))
+        findings = report.findings[kind]
+        page = Paginator(findings, ROWS_PER_PAGE).get_page(self.request.GET.get("p"))
+        tabs = [
+            {"kind": k, "label": k.label, "count": count, "active": k == kind}
+            for k, count in report.counts().items()
+        ]
+        return super().get_context_data(
+            report=report,
+            kind=kind,
+            kind_label=FindingKind(kind).label,
+            tabs=tabs,
+            page=page,
+            findings=[(f, report.schools.get(f.school_id, "")) for f in page.object_list],
+            openable=sum(1 for f in findings if not f.has_open_case),
+            schools=School.objects.for_user(self.request.user),
+            is_unaccounted=kind == FindingKind.UNACCOUNTED,
+            **kwargs,
+        )
+
+
+@require_POST
+def open_cases_view(request):
+    """Open cases for the chosen findings, or for every finding of one kind."""
+    if not can_reconcile(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind")
+    if kind not in FindingKind.values:
+        kind = FindingKind.MISSED
+    since = _since(request)
+    # The report is made again: only what is still found now becomes a case.
+    report = reconcile(request.user, since=since)
+    if request.POST.get("all"):
+        findings = report.findings[kind]
+    else:
+        findings = report.select(request.POST.getlist("key"))
+    school = None
+    if request.POST.get("school"):
+        school = School.objects.for_user(request.user).filter(pk=request.POST["school"]).first()
+    back = f"{reverse('casework_imports:reconcile')}?kind={kind}&since={since.isoformat()}"
+    if not findings:
+        messages.warning(request, _("Nothing was chosen."))
+        return redirect(back)
+    try:
+        result = open_cases(request.user, findings, school=school)
+    except NoChecklistItem as missing:
+        messages.error(
+            request,
+            _(
+                "No case was opened: the responsibility checklist has no item %(numbers)s. "
+                "Load the checklist first."
+            )
+            % {"numbers": "、".join(str(n) for n in missing.numbers)},
+        )
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(count)d cases opened; the managers of %(schools)d schools were told by e-mail.")
+        % {"count": len(result.cases), "schools": result.notified},
+    )
+    if result.already_open:
+        messages.info(
+            request,
+            _("%(count)d children already had an open case of that concern and were skipped.")
+            % {"count": result.already_open},
+        )
+    if result.without_school:
+        messages.warning(
+            request,
+            _(
+                "%(count)d children were skipped: their township has no single school; "
+                "choose the responsible school and open their cases again."
+            )
+            % {"count": result.without_school},
+        )
+    return redirect(back)

@@ -1,0 +1,184 @@
+"""The weekly dropout report's figures, taken from the ledger, and the district's view of them.
+
+The definitions (also in the README):
+
+- a child's *state as of a day* is the ``child_state`` of their latest home visit dated on or
+  before that day (latest by date, then by entry), over all their cases, open or closed;
+- suspected dropouts, dropouts, transferred out (destination known / unknown) and on long leave
+  count the school's children whose state as of the week's Sunday is that state;
+- returned this week counts the children with a visit dated Monday to Sunday of the week that
+  records them as persuaded to return (劝返);
+- enrolled cannot come from the ledger, which holds only the children the drive is about: it is
+  carried over from the school's latest submitted report of the same term, or else taken from the
+  term's 两清两明 figures, and the school manager corrects it.
+"""
+
+import datetime
+
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from casework.choices import ChildState
+from casework.models import (
+    WEEKLY_FIGURES,
+    HomeVisit,
+    School,
+    Student,
+    Term,
+    TermFigures,
+    WeeklyReport,
+    week_monday,
+)
+
+#: The figure each state as of the week's end counts towards.
+STATE_FIGURES = {
+    ChildState.SUSPECTED_DROPOUT: "suspected_dropouts",
+    ChildState.DROPPED_OUT: "dropouts",
+    ChildState.TRANSFERRED_KNOWN: "transferred_known",
+    ChildState.TRANSFERRED_UNKNOWN: "transferred_unknown",
+    ChildState.LONG_LEAVE: "long_leave",
+}
+
+
+def week_of(year, week):
+    """The Monday of ISO week ``week`` of ``year``."""
+    return datetime.date.fromisocalendar(year, week, 1)
+
+
+def latest_state(students, on):
+    """Annotate students with their state as of the day ``on``."""
+    latest = (
+        HomeVisit.objects.filter(case__student=OuterRef("pk"), visited_on__lte=on)
+        .order_by("-visited_on", "-created_at", "-id")
+        .values("child_state")[:1]
+    )
+    return students.annotate(state=Subquery(latest))
+
+
+def ledger_figures(school, week_start):
+    """The week's figures as the cases and visits give them (enrolled excepted)."""
+    week_end = week_start + datetime.timedelta(days=6)
+    figures = dict.fromkeys(STATE_FIGURES.values(), 0)
+    rows = (
+        latest_state(Student.objects.filter(school=school), week_end)
+        .filter(state__in=list(STATE_FIGURES))
+        .values("state")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        figures[STATE_FIGURES[row["state"]]] = row["n"]
+    figures["returned"] = (
+        HomeVisit.objects.filter(
+            case__student__school=school,
+            visited_on__range=(week_start, week_end),
+            child_state=ChildState.RETURNED,
+        )
+        .values("case__student")
+        .distinct()
+        .count()
+    )
+    return figures
+
+
+def enrolled_figure(school, week_start):
+    """Enrolled: from the latest submitted report of the same term, else the term's figures."""
+    school_year, term = Term.of(week_start)
+    earlier = (
+        WeeklyReport.objects.submitted()
+        .filter(school=school, week_start__lt=week_start)
+        .order_by("-week_start")
+        .first()
+    )
+    if earlier and Term.of(earlier.week_start) == (school_year, term):
+        return earlier.enrolled
+    figures = TermFigures.objects.filter(school=school, school_year=school_year, term=term).first()
+    return figures.enrolled if figures else 0
+
+
+def prefill(school, week_start):
+    """Every figure of the week's report, as the ledger gives it."""
+    return {"enrolled": enrolled_figure(school, week_start), **ledger_figures(school, week_start)}
+
+
+def term_figures(school, day):
+    """The school's 两清两明 figures of the term ``day`` falls in, or None."""
+    return TermFigures.objects.for_day(day).filter(school=school).first()
+
+
+def not_filed(week_start):
+    """Schools (as the user may see them) without a submitted report for the week."""
+    filed = WeeklyReport.objects.submitted().filter(week_start=week_start).values("school_id")
+    return School.objects.exclude(pk__in=filed).order_by("name")
+
+
+def district_totals(weeks=12, until=None):
+    """Sums of the submitted reports, per week, for the ``weeks`` weeks up to ``until``."""
+    last = week_monday(until or timezone.localdate())
+    first = last - datetime.timedelta(weeks=weeks - 1)
+    rows = (
+        WeeklyReport.objects.submitted()
+        .filter(week_start__range=(first, last))
+        .values("week_start")
+        .annotate(schools=Count("id"), **{name: Sum(name) for name in WEEKLY_FIGURES})
+    )
+    by_week = {row["week_start"]: row for row in rows}
+    totals = []
+    for i in range(weeks):
+        monday = first + datetime.timedelta(weeks=i)
+        row = by_week.get(monday, {})
+        year, week, _weekday = monday.isocalendar()
+        totals.append(
+            {
+                "week_start": monday,
+                "label": f"{year}-W{week:02d}",
+                "schools": row.get("schools", 0),
+                **{name: row.get(name) or 0 for name in WEEKLY_FIGURES},
+            }
+        )
+    return totals
+
+
+#: The series the district chart draws, with their colours.
+CHART_SERIES = [
+    ("suspected_dropouts", "#cd4444"),
+    ("dropouts", "#2e1f5e"),
+    ("returned", "#1b8666"),
+]
+
+
+def chart(totals, width=640, height=220, pad=32):
+    """Coordinates for a small server-rendered SVG line chart of the district totals."""
+    top = max([1, *(row[name] for row in totals for name, _c in CHART_SERIES)])
+    step = (width - 2 * pad) / max(1, len(totals) - 1)
+
+    def y(value):
+        return round(height - pad - value * (height - 2 * pad) / top, 1)
+
+    series = []
+    for name, colour in CHART_SERIES:
+        points = [(round(pad + i * step, 1), y(row[name])) for i, row in enumerate(totals)]
+        series.append(
+            {
+                "label": WeeklyReport._meta.get_field(name).verbose_name,
+                "colour": colour,
+                "points": " ".join(f"{px},{py}" for px, py in points),
+                "dots": [
+                    {"x": px, "y": py, "value": row[name], "week": row["label"]}
+                    for (px, py), row in zip(points, totals, strict=True)
+                ],
+            }
+        )
+    ticks = [
+        {"x": round(pad + i * step, 1), "label": row["label"][-3:]} for i, row in enumerate(totals)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "top": top,
+        "top_y": y(top),
+        "base_y": height - pad,
+        "right_x": width - pad,
+        "series": series,
+        "ticks": ticks,
+    }

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from casework.weekly.views import TermFiguresView, WeeklyIndexView, WeeklyReportView
+
+urlpatterns = [
+    path("weekly/", WeeklyIndexView.as_view(), name="casework_weekly_index"),
+    path(
+        "weekly/<int:school_pk>/<int:year>/<int:week>/",
+        WeeklyReportView.as_view(),
+        name="casework_weekly_report",
+    ),
+    path(
+        "terms/<int:school_pk>/<int:school_year>/<int:term>/",
+        TermFiguresView.as_view(),
+        name="casework_term_figures",
+    ),
+]
