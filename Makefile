@@ -28,7 +28,8 @@ run: setup ## Set everything up and serve the site on 127.0.0.1:$(PORT) (with th
 	$(MANAGE) qcluster & QPID=$$!; trap "kill $$QPID 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: venv ## Run the whole suite (browser journeys included) on SQLite, then on DATABASE_URL_POSTGRES if set
+test: venv ## Check the import contracts, then run the whole suite (browser journeys included) on SQLite, then on DATABASE_URL_POSTGRES if set
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$${DATABASE_URL_POSTGRES:-}" ]; then \
 		echo "== again on PostgreSQL (…@$${DATABASE_URL_POSTGRES##*@})"; \
@@ -43,9 +44,10 @@ test-postgres: venv ## Run the whole suite on a throwaway PostgreSQL server on l
 test-browser: venv ## Run only the browser journeys (screenshots in screenshots/)
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
-lint: venv ## ruff check and format check
+lint: venv ## ruff check and format check, and the import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 messages: venv ## Refresh the translation catalogues and compile them
 	cd casework && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap

@@ -1,6 +1,6 @@
 """Recording who opened a case file or took children's data out of the system."""
 
-from casework.models import AccessLog
+from casework.access.models import AccessLog
 
 
 def log_case_view(user, case):

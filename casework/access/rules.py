@@ -5,6 +5,8 @@ a role may do with them. Features with rules of their own keep them in their ``p
 built on these.
 """
 
+from django.apps import apps
+
 from casework.access.roles import SCHOOL_ROLES, Role
 from casework.access.scope import (
     ScopedManager,
@@ -40,8 +42,7 @@ def _profile_value(user, field):
         return ""
     cache = f"_casework_{field}"
     if not hasattr(user, cache):
-        from casework.access.models import Profile
-
+        Profile = apps.get_model("casework", "Profile")
         setattr(
             user,
             cache,

@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 
 from casework.access.roles import BUREAU_ROLES, SCHOOL_ROLES
@@ -91,8 +92,7 @@ def roles_of(user):
     if user is None or not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_casework_roles"):
-        from casework.access.models import GroupRole
-
+        GroupRole = apps.get_model("casework", "GroupRole")
         codes = GroupRole.objects.filter(group__user=user).values_list("code", flat=True)
         user._casework_roles = frozenset(codes)
     return user._casework_roles
@@ -103,8 +103,7 @@ def school_id_of(user):
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_casework_school_id"):
-        from casework.access.models import Profile
-
+        Profile = apps.get_model("casework", "Profile")
         user._casework_school_id = (
             Profile.objects.filter(user=user).values_list("school_id", flat=True).first()
         )
