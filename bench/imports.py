@@ -111,7 +111,8 @@ def time_import(rows, folder):
     from django.core.files import File
 
     from casework.models import ImportBatch, School
-    from casework.reconciliation.imports import commit_batch, file_sha256, read_batch
+    from casework.reconciliation.checking import file_sha256, read_batch
+    from casework.reconciliation.committing import commit_batch
 
     path = Path(folder) / "roll.xlsx"
     started = time.perf_counter()

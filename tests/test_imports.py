@@ -11,7 +11,7 @@ from openpyxl.utils.datetime import to_excel
 from casework.access.scope import user_scope
 from casework.idnumbers import check_digit
 from casework.models import AccessLog, AgencyListEntry, ImportBatch, ImportRow, Student
-from casework.reconciliation import imports
+from casework.reconciliation import checking, committing
 from tests import workbooks as wb
 from tests.factories import valid_id_number
 
@@ -48,7 +48,7 @@ def batch_of(kind, content, user, school=None, township="", name="名单.xlsx"):
     )
     batch.file.save(name, ContentFile(content), save=False)
     batch.save()
-    return imports.read_batch(batch)
+    return checking.read_batch(batch)
 
 
 def verdicts(batch):
@@ -203,7 +203,7 @@ def test_messy_roll_preview_accepts_and_refuses_exactly_the_right_rows(two_schoo
 def test_values_are_normalised_when_committed(two_schools):
     d = two_schools
     batch = batch_of("roll", messy_roll(), d["users"]["manager_a"], school=d["a"])
-    imports.commit_batch(batch, d["users"]["manager_a"])
+    committing.commit_batch(batch, d["users"]["manager_a"])
 
     wang = Student.unscoped.get(id_number=an_id(1))
     assert (wang.name, wang.gender, wang.birth_date) == ("王小明", "M", BORN)
@@ -250,7 +250,7 @@ def test_header_cells_merged_over_two_rows_are_read(two_schools):
         "poverty", wb.xlsx(rows, merges=["A1:A2", "B1:B2", "C1:D1"]), two_schools["users"]["office"]
     )
     assert batch.header_row == 2
-    imports.commit_batch(batch, two_schools["users"]["office"])
+    committing.commit_batch(batch, two_schools["users"]["office"])
     entry = AgencyListEntry.unscoped.get(id_number=an_id(31))
     assert (entry.household_head, entry.poverty_exit_year) == ("马大山", 2017)
 
@@ -332,14 +332,14 @@ def test_population_list_township_comes_from_merged_cells_or_the_form(two_school
     ]
     office = two_schools["users"]["office"]
     batch = batch_of("population", wb.xlsx(rows, merges=["A2:A4", "B2:B3"]), office)
-    imports.commit_batch(batch, office)
+    committing.commit_batch(batch, office)
     got = dict(AgencyListEntry.unscoped.filter(kind="population").values_list("name", "village"))
     assert got == {"甲": "沟口村", "乙": "沟口村", "丙": "龙泉村"}
     assert set(AgencyListEntry.unscoped.values_list("township", flat=True)) == {"星海镇"}
 
     rows = [["姓名", "身份证号"], ["丁", an_id(53)]]
     batch = batch_of("population", wb.xlsx(rows), office, township="长胜街道")
-    imports.commit_batch(batch, office)
+    committing.commit_batch(batch, office)
     assert AgencyListEntry.unscoped.get(name="丁").township == "长胜街道"
 
 
@@ -360,7 +360,7 @@ def test_roll_never_takes_another_schools_child(two_schools):
     # The refusal says nothing about the child or the school they are at.
     assert child_b.name not in reason and d["b"].name not in reason
 
-    imports.commit_batch(batch, d["users"]["manager_a"])
+    committing.commit_batch(batch, d["users"]["manager_a"])
     child_b.refresh_from_db()
     assert (child_b.school, child_b.name) == (d["b"], "乙校学生赵小红")
 
@@ -377,12 +377,12 @@ def test_reimporting_the_same_file_duplicates_nothing(two_schools):
     d = two_schools
     manager = d["users"]["manager_a"]
     first = batch_of("roll", messy_roll(), manager, school=d["a"])
-    imports.commit_batch(first, manager)
+    committing.commit_batch(first, manager)
     count = Student.unscoped.count()
 
     second = batch_of("roll", messy_roll(), manager, school=d["a"])
     assert verdicts(second)[0] == {n: "unchanged" for n in (4, 5, 6, 7, 8, 9)}
-    second = imports.commit_batch(second, manager)
+    second = committing.commit_batch(second, manager)
     assert Student.unscoped.count() == count
     assert (second.created_count, second.updated_count, second.unchanged_count) == (0, 0, 6)
 
@@ -392,8 +392,8 @@ def test_two_previews_of_one_file_committed_one_after_the_other_create_once(two_
     rows = [["姓名", "身份证号", "脱贫年份"], ["甲", an_id(70), 2018], ["乙", an_id(71), ""]]
     one = batch_of("poverty", wb.xlsx(rows), office)
     two = batch_of("poverty", wb.xlsx(rows), office)
-    imports.commit_batch(one, office)
-    two = imports.commit_batch(two, office)
+    committing.commit_batch(one, office)
+    two = committing.commit_batch(two, office)
     assert AgencyListEntry.unscoped.count() == 2
     assert (two.created_count, two.unchanged_count) == (0, 2)
 
@@ -401,11 +401,11 @@ def test_two_previews_of_one_file_committed_one_after_the_other_create_once(two_
 def test_a_changed_list_updates_and_an_empty_cell_erases_nothing(two_schools):
     office = two_schools["users"]["office"]
     rows = [["姓名", "身份证号", "脱贫年份", "联系电话"], ["甲", an_id(72), 2018, 13900000000]]
-    imports.commit_batch(batch_of("poverty", wb.xlsx(rows), office), office)
+    committing.commit_batch(batch_of("poverty", wb.xlsx(rows), office), office)
     rows = [["姓名", "身份证号", "脱贫年份", "联系电话"], ["甲", an_id(72), 2019, None]]
     batch = batch_of("poverty", wb.xlsx(rows), office)
     assert verdicts(batch)[0] == {2: "update"}
-    batch = imports.commit_batch(batch, office)
+    batch = committing.commit_batch(batch, office)
     entry = AgencyListEntry.unscoped.get(id_number=an_id(72))
     assert (entry.poverty_exit_year, entry.phone, entry.batch) == (2019, "13900000000", batch)
 
@@ -417,8 +417,8 @@ def test_a_failure_in_the_middle_of_the_commit_writes_nothing(two_schools, monke
     batch = batch_of("roll", wb.xlsx(rows), manager, school=d["a"])
     before = Student.unscoped.count()
 
-    monkeypatch.setattr(imports, "CHUNK", 3)
-    real_write, calls = imports.write_students, []
+    monkeypatch.setattr(committing, "CHUNK", 3)
+    real_write, calls = committing.write_students, []
 
     def write_then_fail(creates, updates):
         calls.append(len(creates))
@@ -426,8 +426,8 @@ def test_a_failure_in_the_middle_of_the_commit_writes_nothing(two_schools, monke
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "write_students", write_then_fail)
-    batch = imports.commit_batch(batch, manager)
+    monkeypatch.setattr(committing, "write_students", write_then_fail)
+    batch = committing.commit_batch(batch, manager)
 
     assert calls == [3, 3]  # the first chunks were written before the failure...
     assert Student.unscoped.count() == before  # ...and rolled back with it
@@ -435,8 +435,8 @@ def test_a_failure_in_the_middle_of_the_commit_writes_nothing(two_schools, monke
     assert batch.message == "提交失败，没有写入任何数据。请重试；如果再次失败，请告知网站管理员。"
     assert not AccessLog.objects.filter(action="import").exists()
 
-    monkeypatch.setattr(imports, "write_students", real_write)
-    batch = imports.commit_batch(batch, manager)
+    monkeypatch.setattr(committing, "write_students", real_write)
+    batch = committing.commit_batch(batch, manager)
     assert (batch.status, batch.created_count) == (ImportBatch.Status.COMMITTED, 7)
     assert Student.unscoped.count() == before + 7
 
@@ -444,9 +444,9 @@ def test_a_failure_in_the_middle_of_the_commit_writes_nothing(two_schools, monke
 def test_a_batch_cannot_be_committed_twice(two_schools):
     office = two_schools["users"]["office"]
     batch = batch_of("poverty", wb.xlsx([["姓名", "身份证号"], ["甲", an_id(80)]]), office)
-    imports.commit_batch(batch, office)
-    with pytest.raises(imports.CommitRefused):
-        imports.commit_batch(batch, office)
+    committing.commit_batch(batch, office)
+    with pytest.raises(committing.CommitRefused):
+        committing.commit_batch(batch, office)
     assert AgencyListEntry.unscoped.count() == 1
 
 
@@ -457,7 +457,7 @@ def test_a_child_put_on_another_roll_after_the_preview_is_refused_at_commit(two_
     Student.unscoped.create(
         school=d["b"], name="甲", id_number=an_id(81), birth_date=BORN, gender="M"
     )
-    batch = imports.commit_batch(batch, d["users"]["manager_a"])
+    batch = committing.commit_batch(batch, d["users"]["manager_a"])
     assert (batch.created_count, batch.accepted_rows, batch.refused_rows) == (1, 1, 1)
     assert Student.unscoped.get(id_number=an_id(81)).school == d["b"]
     assert "其他学校" in ImportRow.unscoped.get(batch=batch, row_number=2).reason
@@ -466,7 +466,7 @@ def test_a_child_put_on_another_roll_after_the_preview_is_refused_at_commit(two_
 def test_commit_is_recorded_with_who_and_how_many(two_schools):
     office = two_schools["users"]["office"]
     batch = batch_of("poverty", wb.xlsx([["姓名", "身份证号"], ["甲", an_id(83)]]), office)
-    batch = imports.commit_batch(batch, office)
+    batch = committing.commit_batch(batch, office)
     assert (batch.committed_by, batch.status) == (office, ImportBatch.Status.COMMITTED)
     log = AccessLog.objects.get(action="import")
     assert (log.user, log.row_count) == (office, 1)
@@ -477,7 +477,7 @@ def test_the_import_record_names_people_family_name_first(client, two_schools):
     office.last_name, office.first_name = "张", "科员"
     office.save()
     batch = batch_of("poverty", wb.xlsx([["姓名", "身份证号"], ["甲", an_id(84)]]), office)
-    imports.commit_batch(batch, office)
+    committing.commit_batch(batch, office)
     client.force_login(office)
     for view, args in (("index", []), ("detail", [batch.pk])):
         page = client.get(reverse(f"casework_imports:{view}", args=args)).content.decode()
@@ -591,7 +591,7 @@ def test_progress_page_refreshes_itself_while_the_import_runs(client, two_school
 def test_the_same_file_again_is_flagged_in_the_preview(client, two_schools):
     office = two_schools["users"]["office"]
     content = wb.xlsx([["姓名", "身份证号"], ["甲", an_id(92)]])
-    imports.commit_batch(batch_of("poverty", content, office), office)
+    committing.commit_batch(batch_of("poverty", content, office), office)
     again = batch_of("poverty", content, office)
     login(client, office)
     page = client.get(reverse("casework_imports:detail", args=[again.pk])).content.decode()

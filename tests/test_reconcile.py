@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from casework.dates import term_start
 from casework.models import AgencyListEntry, Case, ImportBatch, Student, SupportRecord
-from casework.reconciliation import imports
+from casework.reconciliation import committing
 from casework.reconciliation.reconcile import FindingKind, open_cases, reconcile
 from tests import factories as f
 from tests import workbooks as wb
@@ -276,6 +276,6 @@ def test_committed_poverty_list_feeds_the_reconciliation_by_normalised_id(two_sc
     office = d["users"]["office"]
     child = f.make_student(d["a"], "全角号码", BORN, id_number=an_id(60))
     content = wb.xlsx([["姓名", "身份证号"], ["全角号码", " " + wb.full_width(an_id(60)) + " "]])
-    imports.commit_batch(batch_of("poverty", content, office), office)
+    committing.commit_batch(batch_of("poverty", content, office), office)
     report = reconcile(office)
     assert [x.student_id for x in report.findings[FindingKind.MISSED]] == [child.pk]

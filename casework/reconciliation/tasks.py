@@ -6,7 +6,8 @@ Each runs in the scope of the user who uploaded or committed the list.
 from casework.access.scope import acting_user
 from casework.access.tasks import enqueue
 from casework.conf import conf
-from casework.reconciliation.imports import claim_commit, read_batch, run_commit
+from casework.reconciliation.checking import read_batch
+from casework.reconciliation.committing import claim_commit, run_commit
 from casework.reconciliation.models import ImportBatch
 
 

@@ -18,8 +18,9 @@ from casework.access.audit import log_export
 from casework.access.rules import can_reconcile, can_view_imports
 from casework.dates import term_start
 from casework.models import ImportBatch, ImportRow, School
+from casework.reconciliation.checking import file_sha256
+from casework.reconciliation.committing import CommitRefused
 from casework.reconciliation.forms import ImportUploadForm
-from casework.reconciliation.imports import CommitRefused, file_sha256
 from casework.reconciliation.permissions import can_import, import_kinds_for
 from casework.reconciliation.reconcile import (
     FindingKind,

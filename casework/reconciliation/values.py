@@ -1,0 +1,341 @@
+"""Values as offices type them: headers, names, dates, ID numbers, categories, normalised."""
+
+import datetime
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
+
+from casework.idnumbers import (
+    gender_from_id,
+    normalize_id_number,
+    validate_id_number,
+)
+from casework.models import AgencyListEntry, ImportKind, Student
+
+logger = logging.getLogger(__name__)
+
+#: How many rows are read, checked or written at a time.
+CHUNK = 2000
+#: How far down a sheet the header row is looked for.
+HEADER_SEARCH_ROWS = 30
+
+#: Header names as offices write them, after normalising (see ``normalize_header``).
+HEADER_SYNONYMS = {
+    "name": ["姓名", "学生姓名", "儿童姓名", "幼儿姓名", "子女姓名", "名字", "学生名字"],
+    "id_number": [
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "公民身份证号",
+        "公民身份证号码",
+        "身份证",
+        "身份证件号",
+        "身份证件号码",
+        "证件号",
+        "证件号码",
+        "学生身份证号",
+        "学生身份证号码",
+        "儿童身份证号",
+        "儿童身份证号码",
+    ],
+    "gender": ["性别"],
+    "birth_date": ["出生日期", "出生年月日", "出生年月", "生日"],
+    "student_number": ["学籍号", "全国学籍号", "国家学籍号", "学籍编号"],
+    "grade": ["年级", "就读年级"],
+    "class_name": ["班级", "班别", "班"],
+    "guardian_name": ["监护人", "监护人姓名", "家长姓名", "家长"],
+    "guardian_relation": ["与学生关系", "监护人关系", "与监护人关系", "关系"],
+    "household_head": ["户主", "户主姓名"],
+    "phone": [
+        "联系电话",
+        "电话",
+        "电话号码",
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系方式",
+        "家长电话",
+        "监护人电话",
+        "监护人联系电话",
+    ],
+    "township": ["乡镇", "乡", "镇", "乡镇街道", "街道", "所在乡镇", "户籍乡镇", "乡镇名称"],
+    "village": ["村", "行政村", "村社区", "社区", "村居", "所在村", "户籍村", "村名"],
+    "address": ["家庭住址", "住址", "家庭地址", "现住址", "户籍地址", "地址"],
+    "exit_year": ["脱贫年份", "脱贫年度", "脱贫时间", "脱贫年"],
+    "civil_category": ["类别", "救助类别", "保障类别", "救助类型", "人员类别", "低保类别"],
+    "disability_category": ["残疾类别", "残疾类型", "类别"],
+    "disability_grade": ["残疾等级", "残疾级别", "等级"],
+}
+
+_COMMON = ["name", "id_number", "gender", "birth_date", "phone", "township", "village", "address"]
+#: The columns read from each kind of list; ``name`` and ``id_number`` are required in all.
+KIND_FIELDS = {
+    ImportKind.ROLL: [
+        *_COMMON,
+        "student_number",
+        "grade",
+        "class_name",
+        "guardian_name",
+        "guardian_relation",
+    ],
+    ImportKind.POVERTY: [*_COMMON, "household_head", "exit_year"],
+    ImportKind.CIVIL_AFFAIRS: [*_COMMON, "household_head", "civil_category"],
+    ImportKind.DISABILITY: [*_COMMON, "household_head", "disability_category", "disability_grade"],
+    ImportKind.POPULATION: [*_COMMON, "household_head", "guardian_name"],
+}
+REQUIRED_FIELDS = ("name", "id_number")
+
+#: What a roll row writes into the student file: row value -> Student field.
+ROLL_TO_STUDENT = {
+    "name": "name",
+    "gender": "gender",
+    "birth_date": "birth_date",
+    "student_number": "student_number",
+    "grade": "grade",
+    "class_name": "class_name",
+    "guardian_name": "guardian_name",
+    "guardian_relation": "guardian_relation",
+    "phone": "phone",
+    "township": "hukou_township",
+    "village": "hukou_village",
+    "address": "address",
+}
+#: What an agency-list row writes into its entry.
+ROW_TO_ENTRY = {
+    "name": "name",
+    "township": "township",
+    "village": "village",
+    "household_head": "household_head",
+    "phone": "phone",
+    "address": "address",
+    "exit_year": "poverty_exit_year",
+    "civil_category": "civil_category",
+    "disability_category": "disability_category",
+    "disability_grade": "disability_grade",
+}
+_MAX_LENGTH = {
+    "name": 50,
+    "student_number": 30,
+    "grade": 20,
+    "class_name": 20,
+    "guardian_name": 50,
+    "guardian_relation": 20,
+    "household_head": 50,
+    "phone": 30,
+    "township": 50,
+    "village": 50,
+    "address": 200,
+}
+
+DISABILITY_CATEGORIES = {
+    "视力": "visual",
+    "视": "visual",
+    "听力": "hearing",
+    "听": "hearing",
+    "言语": "speech",
+    "语言": "speech",
+    "肢体": "physical",
+    "智力": "intellectual",
+    "精神": "mental",
+    "多重": "multiple",
+}
+_GRADES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+FIRST_POVERTY_EXIT_YEAR = 2013  # targeted poverty registration (建档立卡) began in 2014
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message says why, in the user's language."""
+
+
+@dataclass
+class RowProblem(Exception):
+    """What is wrong with one row: the field (column) and the reason."""
+
+    field: str
+    reason: str
+
+
+# --- normalising values -------------------------------------------------------------------
+
+_WHITESPACE = re.compile(r"\s+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_PHONE_JUNK = re.compile(r"[^\d+\-/,、]")
+
+
+def half_width(value):
+    """Full-width letters and digits to half-width (NFKC), without surrounding spaces."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalize_header(value):
+    """A header cell as a synonym key: half-width, without spaces, stars or colons."""
+    if value is None:
+        return ""
+    text = half_width(value)
+    return _WHITESPACE.sub("", text).replace("*", "").replace(":", "")
+
+
+def header_field(value, fields):
+    """The field a header cell names, among ``fields``, or None."""
+    text = normalize_header(value)
+    if not text:
+        return None
+    for candidate in (text, _PARENTHESES.sub("", text)):
+        for name in fields:
+            if candidate in HEADER_SYNONYMS[name]:
+                return name
+    return None
+
+
+def text_value(value):
+    """Any cell as text: numbers without a trailing .0, dates as ISO, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _WHITESPACE.sub(" ", half_width(value))
+
+
+def name_value(value):
+    """A person's name: half-width, no spaces at all (王 小明 is 王小明)."""
+    return _WHITESPACE.sub("", text_value(value))
+
+
+def date_value(value):
+    """A date as offices write it; raises ValueError naming what is wrong."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value)
+        if number != value:
+            raise ValueError(_("“%(value)s” is not a date.") % {"value": value})
+        if 19000101 <= number <= 21001231:
+            return date_value(str(number))
+        if 1 <= number < 80000:  # an Excel serial day number (1 is 1900-01-01)
+            return from_excel(number).date()
+        raise ValueError(_("“%(value)s” is not a date.") % {"value": value})
+    text = _WHITESPACE.sub("", half_width(value))
+    match = _DATE_PARTS.match(text) or _DATE_DIGITS.match(text)
+    if not match:
+        if text.isdigit() and 1 <= len(text) <= 5:
+            return date_value(int(text))
+        raise ValueError(_("“%(value)s” is not a date.") % {"value": text})
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a real date (there is no such day).") % {"value": text}
+        ) from None
+
+
+def phone_value(value):
+    """A phone number, also when Excel stored it as a number."""
+    text = text_value(value)
+    return _PHONE_JUNK.sub("", text)
+
+
+def gender_value(value, id_number):
+    text = text_value(value).upper()
+    if text in ("男", "男性", "M", "MALE"):
+        return Student.Gender.MALE
+    if text in ("女", "女性", "F", "FEMALE"):
+        return Student.Gender.FEMALE
+    if not text:
+        return gender_from_id(id_number)
+    raise ValueError(_("“%(value)s” is not a gender: write 男 or 女.") % {"value": text})
+
+
+def year_value(value):
+    """The year a household left poverty, or None when it has not (未脱贫)."""
+    if isinstance(value, datetime.date | datetime.datetime):
+        year = value.year
+    else:
+        text = text_value(value).replace("年度", "").replace("年", "")
+        if not text or text in ("未脱贫", "无", "-", "/"):
+            return None
+        if not (text.isdigit() and len(text) == 4):
+            raise ValueError(_("“%(value)s” is not a year.") % {"value": text_value(value)})
+        year = int(text)
+    this_year = timezone.localdate().year
+    if not FIRST_POVERTY_EXIT_YEAR <= year <= this_year:
+        raise ValueError(
+            _("%(year)d is not a year a household could have left poverty (%(first)d–%(last)d).")
+            % {"year": year, "first": FIRST_POVERTY_EXIT_YEAR, "last": this_year}
+        )
+    return year
+
+
+def civil_category_value(value):
+    text = text_value(value)
+    if not text:
+        return ""
+    if "特困" in text or "五保" in text:
+        return AgencyListEntry.CivilCategory.TEKUN
+    if "低保" in text:
+        return AgencyListEntry.CivilCategory.DIBAO
+    raise ValueError(_("“%(value)s” is neither 低保 nor 特困.") % {"value": text})
+
+
+def disability_category_value(value):
+    text = text_value(value).replace("残疾", "").replace("类", "")
+    if not text:
+        return ""
+    for prefix, category in DISABILITY_CATEGORIES.items():
+        if text.startswith(prefix):
+            return category
+    raise ValueError(
+        _("“%(value)s” is not a disability category (视力, 听力, 言语, 肢体, 智力, 精神, 多重).")
+        % {"value": text_value(value)}
+    )
+
+
+def disability_grade_value(value):
+    text = text_value(value).replace("级", "").replace("等", "")
+    if not text:
+        return None
+    if text in _GRADES:
+        return _GRADES[text]
+    raise ValueError(
+        _("“%(value)s” is not a disability grade (一级 to 四级).") % {"value": text_value(value)}
+    )
+
+
+def id_number_value(value):
+    """The normalised ID number; raises ValueError with the reason it cannot be used."""
+    if value is None or text_value(value) == "":
+        raise ValueError(_("The ID number is missing."))
+    stored_as_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalize_id_number(value)
+    if "E+" in text or "." in text:
+        stored_as_number = True
+    try:
+        validate_id_number(text)
+    except ValidationError as error:
+        if stored_as_number and len(text) != 15:
+            raise ValueError(
+                _(
+                    "Excel stored this ID number as a number and lost its last digits; "
+                    "format the column as text and enter it again."
+                )
+            ) from None
+        raise ValueError(error.messages[0]) from None
+    return text
