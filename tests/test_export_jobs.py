@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def many(two_schools, settings, media_root):
     """Two schools with 4 and 2 cases; exports above 3 rows go to the background."""
-    settings.CASEWORK_EXPORT_INLINE_MAX_ROWS = 3
+    settings.CASEWORK = {**settings.CASEWORK, "EXPORT_INLINE_ROWS": 3}
     d = dict(two_schools)
     Student.unscoped.filter(pk=d["student_a"].pk).update(name="=HYPERLINK(1)")
     for i in range(3):

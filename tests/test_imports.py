@@ -561,7 +561,7 @@ def test_only_xlsx_files_are_taken(client, two_schools):
 
 
 def test_a_large_file_is_read_and_committed_by_the_worker(client, two_schools, settings):
-    settings.CASEWORK_IMPORT_INLINE_MAX_BYTES = 0
+    settings.CASEWORK = {**settings.CASEWORK, "IMPORT_INLINE_BYTES": 0}
     office = two_schools["users"]["office"]
     login(client, office)
     rows = [["姓名", "身份证号"]] + [[f"学生{i}", an_id(200 + i)] for i in range(30)]

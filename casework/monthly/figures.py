@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from casework.dates import first_of_month, last_of_month
-from casework.models import Case, ChecklistItem, Finding, HomeVisit, SupportRecord
+from casework.models.cases import Case, HomeVisit, SupportRecord
+from casework.models.findings import Finding
+from casework.models.reference import ChecklistItem
 
 PROBLEM_CHARS = 60
 

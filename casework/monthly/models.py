@@ -25,6 +25,7 @@ from casework.access.scope import ScopedManager, UnscopedManager
 from casework.conf import conf
 from casework.dates import first_of_month, last_of_month
 from casework.models.reference import ChecklistItem
+from casework.monthly.figures import draft_row
 from casework.people import display_name
 
 
@@ -138,8 +139,6 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
 
     def fill_rows(self, user=None):
         """Give the (unsaved) report one row per checklist item, drafted from the month's data."""
-        from casework.monthly.figures import draft_row
-
         self.rows = [
             draft_row(MonthlyReportRow(report=self), item, self.month, user=user)
             for item in ChecklistItem.objects.select_related("category")
@@ -150,8 +149,6 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
 
         Returns the numbers of the rows whose text changed; the caller saves the report.
         """
-        from casework.monthly.figures import draft_row
-
         changed = []
         items = {item.pk: item for item in ChecklistItem.objects.select_related("category")}
         rows = list(self.rows.all())
