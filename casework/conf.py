@@ -25,7 +25,7 @@ DEFAULTS = {
     "RECEIVING_OFFICE": "",
     # Households that left poverty before this year must still get aid: reconciliation flags them.
     "POVERTY_EXIT_YEAR": 2019,
-    # Put before the subject of every e-mail the app sends.
+    # Put before the subject of every e-mail the app sends, as it is (with any space it needs).
     "EMAIL_SUBJECT_PREFIX": "",
     # The title and closing note of the checklist workbook ("" for the generic ones).
     "CHECKLIST_TITLE": "",
@@ -65,4 +65,4 @@ setting_changed.connect(_reload)
 def email_subject(subject):
     """``subject`` with the site's prefix."""
     prefix = conf.EMAIL_SUBJECT_PREFIX
-    return f"{prefix} {subject}" if prefix else str(subject)
+    return f"{prefix}{subject}"

@@ -191,7 +191,7 @@ def test_a_closed_case_sends_the_teacher_back(client, two_schools):
 
 @pytest.mark.django_db
 def test_the_case_list_offers_a_log_a_visit_button_to_who_may_add_visits(two_schools):
-    from casework.wagtail_hooks import quick_visit_listing_button
+    from casework.daily.wagtail_hooks import quick_visit_listing_button
 
     case = two_schools["case_a"]
     [button] = quick_visit_listing_button(case, two_schools["users"]["teacher_a"], "/admin/list/")
