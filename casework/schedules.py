@@ -55,7 +55,7 @@ SCHEDULES = [
     ),
     # Exported lists hold children's data: their files go after CASEWORK_EXPORT_KEEP_DAYS days.
     Scheduled(
-        name="casework.monthly.workbook.delete_old",
+        name="casework.exports.delete_old",
         func="casework.list_exports.tasks.delete_old_exports",
         at=datetime.time(3, 15),
     ),

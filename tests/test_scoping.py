@@ -154,3 +154,17 @@ def test_renaming_a_roles_group_changes_nobodys_access(two_schools):
 def test_the_system_check_wants_the_middleware_after_authentication(settings, middleware, error):
     settings.MIDDLEWARE = middleware(settings.MIDDLEWARE)
     assert error in {m.id for m in run_checks()}
+
+
+def test_a_command_says_whose_data_it_works_on(settings, seed):
+    """The demo loader runs outside any request: it states the district's scope, so running it
+    again finds what it made instead of making it twice."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    with no_scope():
+        call_command("load_demo", stdout=StringIO())
+        call_command("load_demo", stdout=StringIO())
+    assert School.unscoped.count() == 3

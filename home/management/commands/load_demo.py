@@ -1,6 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.access.scope import system_scope
 from home.demo import load_demo
 
 
@@ -9,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            users, schools = load_demo()
+            # A command works for the whole district; it says so (casework sees nothing else).
+            with system_scope():
+                users, schools = load_demo()
         except ImproperlyConfigured as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"Demo ready: {len(schools)} schools, accounts {', '.join(users)}.")
