@@ -143,6 +143,8 @@ class NoticePage(Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("document_number"),
+        index.SearchField("issuer"),
+        index.SearchField("signer"),
         index.SearchField("recipients"),
         index.SearchField("body"),
         index.RelatedFields("attachments", [index.SearchField("title")]),
