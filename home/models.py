@@ -231,9 +231,8 @@ class NoticeAttachment(Orderable):
     @property
     def size(self):
         """The file's size, as people read it; nothing for a page."""
-        if self.document and self.document.file_size:
-            return filesizeformat(self.document.file_size)
-        return ""
+        size = self.document.get_file_size() if self.document else None
+        return filesizeformat(size) if size else ""
 
 
 class PlanPage(Page):
