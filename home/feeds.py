@@ -19,15 +19,16 @@ class NoticeFeed(Feed):
     size = 20
 
     def get_object(self, request, *args, **kwargs):
-        self.request = request
         return Site.find_for_request(request)
 
     def title(self, site):
         return _("%(site)s: notices") % {"site": site.site_name if site else ""}
 
     def link(self, site):
+        # Relative URLs: the feed makes them absolute with the request's host. One Feed serves
+        # every request, so it keeps no request of its own.
         index = NoticeIndexPage.objects.live().public().first()
-        return index.get_url(self.request) if index else "/"
+        return index.url if index else "/"
 
     def items(self, site):
         notices = NoticePage.objects.listed()
@@ -39,7 +40,7 @@ class NoticeFeed(Feed):
         return notice.title
 
     def item_link(self, notice):
-        return notice.get_url(self.request)
+        return notice.url
 
     def item_description(self, notice):
         text = Truncator(strip_tags(notice.body)).chars(200)
