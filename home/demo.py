@@ -34,7 +34,12 @@ ACCOUNTS = {
     "office": ("张", "科员", Role.OFFICE, None, "基础教育室"),
     "leader_wan": ("万", "东旺", Role.LEADER, None, ""),
     "leader_lv": ("吕", "志武", Role.LEADER, None, "规划财务室"),
+    "office_head": ("刘", "主任", None, None, ""),
 }
+
+#: Accounts of the website's review (信息发布审核) that are no casework role: username -> group.
+#: Site groups (home's migrations) of the accounts without a casework role.
+REVIEW_GROUPS = {"editor": EDITOR_GROUP, "office_head": "科室负责人"}
 
 
 def demo_password():
@@ -64,8 +69,8 @@ def load_demo(password=None):
         user.save()
         if role:
             user.groups.set([group_for(role)])
-        elif username == "editor":
-            user.groups.set([Group.objects.get(name=EDITOR_GROUP)])
+        elif username in REVIEW_GROUPS:
+            user.groups.set([Group.objects.get(name=REVIEW_GROUPS[username])])
         Profile.objects.update_or_create(
             user=user,
             defaults={

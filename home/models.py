@@ -1,11 +1,19 @@
 """The bureau's public pages: front page, notices, the plan and the checklist."""
 
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from casework.models import ChecklistCategory
@@ -20,7 +28,8 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["home.NoticePage"]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    subpage_types = ["home.NoticeIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -29,12 +38,78 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["notices"] = (
-            NoticePage.objects.child_of(self)
-            .live()
+        context["notices"] = NoticePage.objects.descendant_of(self).listed()[:8]
+        context["notice_index"] = NoticeIndexPage.objects.child_of(self).live().first()
+        return context
+
+
+#: The year in a document number: 石大教体发〔2020〕38号 was issued in 2020.
+DOCUMENT_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
+
+
+class NoticeQuerySet(PageQuerySet):
+    def listed(self):
+        """Live, public notices, newest first by date issued; undated ones last."""
+        return (
+            self.live()
             .public()
-            .order_by("-issued_on", "-first_published_at")[:10]
+            .order_by(F("issued_on").desc(nulls_last=True), "-first_published_at", "-pk")
         )
+
+    def of_year(self, year):
+        """Notices of a year: by date issued, or by the year in the number when undated."""
+        return self.filter(
+            Q(issued_on__year=year)
+            | Q(issued_on__isnull=True, document_number__regex=rf"[〔\[(（]{year}[〕\])）]")
+        )
+
+    def years(self):
+        """The years that have notices, newest first."""
+        years = {d.year for d in self.exclude(issued_on=None).dates("issued_on", "year")}
+        for number in self.filter(issued_on=None).values_list("document_number", flat=True):
+            if match := DOCUMENT_YEAR.search(number):
+                years.add(int(match.group(1)))
+        return sorted(years, reverse=True)
+
+
+NoticeManager = PageManager.from_queryset(NoticeQuerySet)
+
+
+class NoticeIndexPage(Page):
+    """通知公告: the bureau's notices, newest first, by year."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.NoticePage"]
+    per_page = 15
+
+    class Meta:
+        verbose_name = _("notice index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.objects.child_of(self).listed()
+        years = notices.years()
+        year = request.GET.get("year", "").strip()
+        if year:
+            if year.isdigit() and int(year) in years:
+                notices = notices.of_year(int(year))
+                context["year"] = int(year)
+            else:
+                context["year_error"] = _("There are no notices of the year “%(year)s”.") % {
+                    "year": year[:10]
+                }
+        paginator = Paginator(notices, self.per_page)
+        try:
+            notices_page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            notices_page = paginator.page(1)
+        except EmptyPage:
+            notices_page = paginator.page(paginator.num_pages)
+        context.update(years=years, notices=notices_page)
         return context
 
 
@@ -68,21 +143,50 @@ class NoticePage(Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("document_number"),
+        index.SearchField("issuer"),
+        index.SearchField("signer"),
+        index.SearchField("recipients"),
         index.SearchField("body"),
+        index.RelatedFields("attachments", [index.SearchField("title")]),
+        # The admin's page search matches only autocomplete fields: editors find a notice by
+        # its number and its words, as the public does.
+        index.AutocompleteField("document_number"),
+        index.AutocompleteField("body"),
+        index.FilterField("issued_on"),
     ]
-    parent_page_types = ["home.HomePage"]
+    parent_page_types = ["home.NoticeIndexPage"]
     subpage_types = ["home.PlanPage", "home.ChecklistPage"]
+
+    objects = NoticeManager()
 
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
 
 
+#: "1." or "2、" before an attachment's title, as a paper notice numbers its list.
+ATTACHMENT_NUMBER = re.compile(r"^\s*\d+\s*[.．、]\s*")
+
+
 class NoticeAttachment(Orderable):
-    """An attachment of a notice, linking to the page that publishes it."""
+    """An attachment of a notice: an uploaded file, or a page of the site that publishes it."""
 
     notice = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the title of the file or page."),
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("file"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A Word, PDF or spreadsheet file: choose one or upload it here."),
+    )
     page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("page"),
@@ -90,16 +194,45 @@ class NoticeAttachment(Orderable):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("Or a page of this site, such as an implementation plan."),
     )
 
-    panels = [
-        FieldPanel("title"),
-        PageChooserPanel("page", ["home.PlanPage", "home.ChecklistPage"]),
-    ]
+    panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("page")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def clean(self):
+        super().clean()
+        if self.document_id and self.page_id:
+            raise ValidationError(
+                {"page": _("An attachment is either a file or a page, not both.")}
+            )
+        if not self.document_id and not self.page_id:
+            raise ValidationError({"document": _("Choose or upload a file, or choose a page.")})
+
+    @property
+    def label(self):
+        """The title shown in the list of attachments, without a number: the list numbers it."""
+        target = self.document or self.page
+        title = self.title or (target.title if target else "")
+        return ATTACHMENT_NUMBER.sub("", title)
+
+    @property
+    def kind(self):
+        """What the attachment is: the file's type (PDF, DOCX) or the page's kind."""
+        if self.document:
+            return self.document.file_extension.upper()
+        if self.page:
+            return self.page.specific_class._meta.verbose_name
+        return ""
+
+    @property
+    def size(self):
+        """The file's size, as people read it; nothing for a page."""
+        size = self.document.get_file_size() if self.document else None
+        return filesizeformat(size) if size else ""
 
 
 class PlanPage(Page):
@@ -114,7 +247,13 @@ class PlanPage(Page):
         FieldPanel("preamble"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("preamble"), index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("attachment_label"),
+        index.SearchField("preamble"),
+        index.SearchField("body"),
+        index.AutocompleteField("preamble"),
+        index.AutocompleteField("body"),
+    ]
     parent_page_types = ["home.NoticePage"]
     subpage_types = []
 
@@ -134,14 +273,105 @@ class ChecklistPage(Page):
         FieldPanel("intro"),
         FieldPanel("closing_note"),
     ]
+    # The rows come from the checklist items, so they are indexed with the page (and the page
+    # is indexed again when an item changes: see home.signals).
+    search_fields = Page.search_fields + [
+        index.SearchField("attachment_label"),
+        index.SearchField("intro"),
+        index.SearchField("checklist_text"),
+        index.SearchField("closing_note"),
+        index.AutocompleteField("checklist_text"),
+    ]
     parent_page_types = ["home.NoticePage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("responsibility checklist")
 
+    def checklist_text(self):
+        """The text of the checklist's rows, as the page shows them."""
+        parts = []
+        for category in ChecklistCategory.objects.prefetch_related("items"):
+            parts += [category.heading, category.description]
+            for item in category.items.all():
+                parts += [
+                    item.title if item.title != category.name else "",
+                    item.content,
+                    item.problems_found,
+                    item.rectification,
+                    item.deadline_text,
+                    item.leader,
+                    item.offices,
+                    item.units,
+                    item.remarks,
+                ]
+        return "\n".join(p for p in parts if p)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = ChecklistCategory.objects.prefetch_related("items")
         context["progress"] = public_progress()
         return context
+
+
+@register_setting(icon="site")
+class GovernmentSiteFooter(BaseSiteSetting):
+    """The footer every Chinese government website carries (政府网站发展指引, 国办发〔2017〕47号)."""
+
+    #: The registries the filing numbers are looked up in.
+    ICP_REGISTRY_URL = "https://beian.miit.gov.cn/"
+    PUBLIC_SECURITY_REGISTRY_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+
+    sponsor = models.CharField(_("sponsor"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    site_code = models.CharField(
+        _("website identification code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The code the government website census gave the site, e.g. 6402020001."),
+    )
+    icp_number = models.CharField(
+        _("ICP filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("As issued, e.g. 宁ICP备12345678号-1."),
+    )
+    public_security_number = models.CharField(
+        _("public security filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("As issued, e.g. 宁公网安备 64020202000123号."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("sponsor"),
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+                FieldPanel("telephone"),
+                FieldPanel("email"),
+            ],
+            heading=_("sponsor and contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("site_code"),
+                FieldPanel("icp_number"),
+                FieldPanel("public_security_number"),
+            ],
+            heading=_("identification and filing numbers"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("government site footer")
+
+    @property
+    def public_security_url(self):
+        """The registry's page of the filing, found by the number's digits."""
+        code = "".join(re.findall(r"\d", self.public_security_number))
+        return self.PUBLIC_SECURITY_REGISTRY_URL.format(code=code) if code else ""

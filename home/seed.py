@@ -5,11 +5,20 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
 from casework.models import ChecklistCategory, ChecklistItem, Office
 
-from .models import ChecklistPage, HomePage, NoticeAttachment, NoticePage, PlanPage
+from .models import (
+    ChecklistPage,
+    GovernmentSiteFooter,
+    HomePage,
+    NoticeAttachment,
+    NoticeIndexPage,
+    NoticePage,
+    PlanPage,
+)
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "notice_2020_38.json"
 
@@ -35,11 +44,44 @@ class SeedLoader:
     def run(self):
         self.load_checklist()
         home = self.load_home()
-        notice = self.load_child(home, NoticePage, self.notice_fields())
+        index = self.load_child(home, NoticeIndexPage, self.data["notice_index"])
+        notice, placed = self.load_notice(home, index)
         plan = self.load_child(notice, PlanPage, self.plan_fields())
         checklist = self.load_child(notice, ChecklistPage, self.data["checklist_page"])
         self.load_attachments(notice, {"plan": plan, "checklist": checklist})
+        if placed:
+            self.redirect_old_addresses(notice, [notice, plan, checklist])
+        self.load_footer()
         return self.changed
+
+    def load_notice(self, home, index):
+        """The notice under 通知公告; True as well if it was created or moved there now."""
+        fields = self.notice_fields()
+        # Before 通知公告 existed the notice sat under the home page.
+        old = NoticePage.objects.child_of(home).filter(slug=fields["slug"]).first()
+        if old is not None:
+            old.move(index, pos="last-child")
+            self.changed.append(f"moved NoticePage {old.slug} under {index.title}")
+            return NoticePage.objects.get(pk=old.pk), True
+        created = not NoticePage.objects.child_of(index).filter(slug=fields["slug"]).exists()
+        return self.load_child(index, NoticePage, fields), created
+
+    def redirect_old_addresses(self, notice, pages):
+        """The addresses the notice, plan and checklist had under the home page lead to them."""
+        old_root = f"/{notice.slug}/"
+        for page in pages:
+            relative = page.url_path.split(f"/{notice.slug}/", 1)[1]
+            old_path = Redirect.normalise_path(old_root + relative)
+            # Wagtail creates these itself when it moves a page; a new site gets them here.
+            if not Redirect.objects.filter(old_path=old_path).exists():
+                Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=True)
+                self.changed.append(f"redirected {old_path}")
+
+    def load_footer(self):
+        site = Site.objects.filter(is_default_site=True).first()
+        if site and not GovernmentSiteFooter.objects.filter(site=site).exists():
+            GovernmentSiteFooter.objects.create(site=site, **self.data["footer"])
+            self.changed.append("created the site footer")
 
     def load_checklist(self):
         categories = {}

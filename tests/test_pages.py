@@ -5,18 +5,19 @@ from wagtail.models import Page, Revision
 from wagtail.test.utils import WagtailPageTestCase
 
 from casework.models import ChecklistItem
-from home.models import ChecklistPage, HomePage, NoticePage, PlanPage
+from home.models import ChecklistPage, HomePage, NoticeIndexPage, NoticePage, PlanPage
 from home.seed import SeedLoader, read_seed
 
-NOTICE_URL = "/shidajiaotifa-2020-38/"
+NOTICE_URL = "/tzgg/shidajiaotifa-2020-38/"
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_page_takes_only_notices(self):
-        self.assertAllowedSubpageTypes(HomePage, {NoticePage})
+    def test_home_page_takes_only_the_notice_index(self):
+        self.assertAllowedSubpageTypes(HomePage, {NoticeIndexPage})
+        self.assertAllowedSubpageTypes(NoticeIndexPage, {NoticePage})
 
-    def test_notice_lives_under_home_and_holds_its_attachments(self):
-        self.assertAllowedParentPageTypes(NoticePage, {HomePage})
+    def test_notice_lives_under_the_index_and_holds_its_attachments(self):
+        self.assertAllowedParentPageTypes(NoticePage, {NoticeIndexPage})
         self.assertAllowedSubpageTypes(NoticePage, {PlanPage, ChecklistPage})
 
     def test_plan_and_checklist_only_under_a_notice(self):
@@ -90,7 +91,7 @@ def test_checklist_page_has_seven_rows_and_category_cells_spanning_them(seed, cl
 @pytest.mark.django_db
 def test_every_seeded_page_is_routable(seed, client):
     pages = list(Page.objects.live().filter(depth__gt=1).specific())
-    assert len(pages) == 4
+    assert len(pages) == 5
     for page in pages:
         assert client.get(page.url).status_code == 200, page.url
 

@@ -16,10 +16,10 @@ from .conftest import PHONE, login
 
 pytestmark = pytest.mark.browser
 
-NOTICE_URL = "/shidajiaotifa-2020-38/"
+NOTICE_URL = "/tzgg/shidajiaotifa-2020-38/"
 
 
-def test_editor_edits_the_notice_and_the_public_page_shows_it(page, live_site, shot):
+def test_editor_edits_the_notice_and_it_goes_public_after_review(page, live_site, shot):
     marker = f"浏览器测试修改{uuid.uuid4().hex[:6]}"
     notice_id = live_site.python(
         "from home.models import NoticePage; "
@@ -40,10 +40,38 @@ def test_editor_edits_the_notice_and_the_public_page_shows_it(page, live_site, s
     expect(page.locator("input[name='body']")).to_have_value(re.compile(marker))
     shot(page, "edited")
 
+    # The editor has no 发布 button: the notice goes to 信息发布审核 (office head, then leader).
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
-    page.locator("button[name='action-publish']").click()
-    expect(page.locator(".messages")).to_contain_text("已经发布")
-    shot(page, "published")
+    expect(page.locator("button[name='action-publish']")).to_have_count(0)
+    page.locator("button[name='action-submit']").click()
+    expect(page.locator(".messages")).to_contain_text("已经提交进行审核")
+    shot(page, "submitted")
+    page.goto(NOTICE_URL)
+    expect(page.locator("body")).not_to_contain_text(marker)
+
+    for reviewer, step in (("office_head", "科室负责人审核"), ("leader_lv", "责任领导审批")):
+        page.context.clear_cookies()
+        login(page, reviewer)
+        page.goto(f"/admin/pages/{notice_id}/edit/")
+        expect(page.locator("body")).to_contain_text(step)
+        approve = page.locator(
+            "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+        )
+        if not approve.is_visible():
+            page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
+        approve.click()
+        expect(page.locator(".messages")).to_contain_text("已被更新")
+        shot(page, f"approved-by-{reviewer}")
+        state = live_site.python(
+            "from home.models import NoticePage; "
+            f"n = NoticePage.objects.get(pk={notice_id}); "
+            "print(n.live and not n.workflow_in_progress, n.current_workflow_task)"
+        )
+        expected = "True None" if reviewer == "leader_lv" else "False 责任领导审批"
+        assert state == expected, state
+        if reviewer == "office_head":
+            page.goto(NOTICE_URL)
+            expect(page.locator("body")).not_to_contain_text(marker)
 
     page.goto(NOTICE_URL)
     expect(page.locator("body")).to_contain_text(marker)

@@ -185,3 +185,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"casework": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# --- The bureau's website (home/, issue 20) ---------------------------------------------------
+INSTALLED_APPS += ["wagtail.contrib.sitemaps", "django.contrib.sitemaps"]
+# Replaces the plain database backend above: Chinese words are cut with jieba before they are
+# indexed or searched, on SQLite and PostgreSQL alike (see home/chinese_search.py).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "home.chinese_search", "SEARCH_CONFIG": "simple"},
+}
+# --- end of the website's settings ------------------------------------------------------------
