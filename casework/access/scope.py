@@ -131,12 +131,6 @@ def scope_for_user(user):
     return user._casework_scope
 
 
-def forget(user):
-    """Drop what was cached on ``user`` (after their groups or school change)."""
-    for name in ("_casework_roles", "_casework_school_id", "_casework_scope"):
-        user.__dict__.pop(name, None)
-
-
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         """Narrowed to what ``user`` may see, whatever the current scope."""

@@ -30,10 +30,6 @@ class CaseQuerySet(models.QuerySet):
         """Open cases whose next visit was due before the given day (default: today)."""
         return self.open().filter(next_visit_due__lt=on or today())
 
-    def due_between(self, start, end):
-        """Open cases with a visit due in the given days, both included."""
-        return self.open().filter(next_visit_due__range=(start, end))
-
     def with_file(self):
         """Load what a list row shows in the same query."""
         return self.select_related("student", "student__school", "checklist_item", "teacher")

@@ -11,12 +11,6 @@ from casework.idnumbers import birth_date_from_id, mask_id_number
 from casework.models.reference import School
 
 
-class StudentQuerySet(models.QuerySet):
-    def at_school(self, school):
-        """Students on the roll of the given school."""
-        return self.filter(school=school)
-
-
 class Student(RevisionMixin, ScopedModel):
     """A child the drive is about; a child may be in several circumstances at once."""
 
@@ -95,8 +89,8 @@ class Student(RevisionMixin, ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     school_path = "school_id"
-    objects = ScopedManager.from_queryset(StudentQuerySet)()
-    unscoped = UnscopedManager.from_queryset(StudentQuerySet)()
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
 
     class Meta:
         verbose_name = _("student")

@@ -34,10 +34,6 @@ class MonthlyReportQuerySet(models.QuerySet):
         """The report of the month the given day falls in."""
         return self.filter(month=first_of_month(day))
 
-    def not_submitted(self):
-        """Reports not yet approved and sent to the Planning and Finance Office."""
-        return self.filter(submitted_at__isnull=True)
-
     def past_deadline(self, today):
         """Reports whose deadline (the 25th of their month) is before the given day."""
         return self.filter(month__lt=today - datetime.timedelta(days=conf.MONTHLY_DEADLINE_DAY - 1))

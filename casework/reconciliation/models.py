@@ -37,10 +37,6 @@ AID_KINDS = (ImportKind.POVERTY, ImportKind.CIVIL_AFFAIRS, ImportKind.DISABILITY
 
 
 class ImportBatchQuerySet(models.QuerySet):
-    def awaiting_commit(self):
-        """Read and checked, waiting for the user to commit the accepted rows."""
-        return self.filter(status=ImportBatch.Status.PREVIEW)
-
     def committed(self):
         """Imports whose accepted rows are in the ledger."""
         return self.filter(status=ImportBatch.Status.COMMITTED)
