@@ -40,7 +40,8 @@ def line_chart(weeks, series, width=640, height=200, pad=30):
     ticks = [
         {"x": round(pad + i * step, 1), "label": f"{monday.month}/{monday.day}"}
         for i, monday in enumerate(weeks)
-        if i % 4 == 0 or i == len(weeks) - 1
+        # The last week always has its label; a regular one too close to it would overlap.
+        if (i % 4 == 0 and i < len(weeks) - 3) or i == len(weeks) - 1
     ]
     return {
         "width": width,
