@@ -30,6 +30,19 @@ DEFAULTS = {
     # The title and closing note of the checklist workbook ("" for the generic ones).
     "CHECKLIST_TITLE": "",
     "CHECKLIST_CLOSING_NOTE": "",
+    # 督导抽查: case files drawn per school each month (open and recently closed ones).
+    "REVIEW_SAMPLE_SIZE": 3,
+    # Cases closed off within this many days before the draw can be drawn too.
+    "REVIEW_RECENT_CLOSED_DAYS": 60,
+    # Each step of a review (review, answer, close) is due this many days after the last.
+    "REVIEW_STEP_DAYS": 10,
+    # Mixed into every draw's seed, so a site can make its draws its own; the draw stays
+    # reproducible from the month, the school and this text.
+    "REVIEW_SEED": "casework",
+    # A school with open work on an item and nothing recorded for this many days "has not moved".
+    "SUPERVISION_STALE_DAYS": 30,
+    # The weeks the leader's charts cover.
+    "SUPERVISION_WEEKS": 26,
 }
 
 GENERIC_CHECKLIST_TITLE = _("Responsibility checklist")

@@ -59,6 +59,13 @@ SCHEDULES = [
         func="casework.list_exports.tasks.delete_old_exports",
         at=datetime.time(3, 15),
     ),
+    # 一月一督查: the month's sample of case files is drawn at 06:00 on the first.
+    Scheduled(
+        name="casework.review.draw_sample",
+        func="casework.review.tasks.draw_monthly_sample",
+        schedule_type="C",
+        cron="0 6 1 * *",
+    ),
 ]
 
 

@@ -29,6 +29,7 @@ from casework.reconciliation.models import (  # isort: skip
     ImportKind,
     ImportRow,
 )
+from casework.review.models import CaseReview  # isort: skip
 from casework.dates import Term, term_label, week_monday  # isort: skip
 from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # isort: skip
 
@@ -39,6 +40,7 @@ __all__ = [
     "Office",
     "Profile",
     "Case",
+    "CaseReview",
     "CaseStatusChange",
     "ChecklistCategory",
     "ChecklistItem",

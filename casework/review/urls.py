@@ -1,0 +1,8 @@
+from django.urls import path
+
+from casework.review.views import ReviewIndexView, ReviewView
+
+urlpatterns = [
+    path("reviews/", ReviewIndexView.as_view(), name="casework_review_index"),
+    path("reviews/<int:pk>/", ReviewView.as_view(), name="casework_review_detail"),
+]

@@ -1,0 +1,104 @@
+"""督导抽查: the seeded monthly draw, and a review reviewed, answered and closed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Case, CaseReview
+from casework.review import sampling
+from casework.review.tasks import draw_monthly_sample
+from casework.schedules import SCHEDULES
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+MONTH = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def files(two_schools):
+    """Eight open cases at school A and school B's one, all opened before the month."""
+    a = two_schools["a"]
+    for _ in range(7):
+        f.make_case(f.make_student(a), opened_on=datetime.date(2026, 9, 1))
+    Case.unscoped.update(opened_on=datetime.date(2026, 9, 1))
+    return two_schools
+
+
+def test_the_draw_is_reproducible_and_sized_by_the_setting(files, settings):
+    settings.CASEWORK = {"REVIEW_SAMPLE_SIZE": 3}
+    first = [r.case_id for r in sampling.draw(MONTH)]
+    assert len(first) == 4  # three of school A's eight, school B's only one
+    CaseReview.unscoped.all().delete()
+    assert [r.case_id for r in sampling.draw(MONTH)] == first
+    # Drawing again keeps the month's sample as it is.
+    assert sampling.draw(MONTH) == []
+    review = CaseReview.unscoped.filter(school=files["a"]).first()
+    assert review.seed == f"casework:2026-11:{files['a'].pk}"
+
+
+def test_reviews_go_to_the_items_offices(files):
+    # Item 3's offices are 基础教育室, 教育督导室 and 政工人事室: the office user is in one.
+    sampling.draw(MONTH)
+    assert set(CaseReview.unscoped.values_list("reviewer__username", flat=True)) == {"office"}
+
+
+def test_the_monthly_draw_is_scheduled():
+    names = {s.func for s in SCHEDULES}
+    assert "casework.review.tasks.draw_monthly_sample" in names
+
+
+def test_the_task_draws_in_the_system_scope(files):
+    assert draw_monthly_sample() >= 1
+
+
+def test_review_answer_close(client, files):
+    sampling.draw(MONTH, today=datetime.date(2026, 11, 1))
+    review = CaseReview.unscoped.filter(school=files["a"]).first()
+    url = reverse("casework_review_detail", args=[review.pk])
+    users = files["users"]
+
+    client.force_login(users["office"])
+    # A review without its points is refused with the field named, and nothing is saved.
+    response = client.post(url, {"score": "150"})
+    assert response.status_code == 200
+    assert "请回答这一项" in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == CaseReview.Status.ASSIGNED
+    client.post(
+        url,
+        {
+            "visits_on_time": "no",
+            "support_recorded": "yes",
+            "evidence_present": "yes",
+            "close_justified": "n/a",
+            "score": "70",
+            "comments": "家访超期两次",
+        },
+    )
+    review.refresh_from_db()
+    assert (review.status, review.score) == (CaseReview.Status.REVIEWED, 70)
+
+    # School B's manager does not exist; school A's manager answers. Another school's review
+    # is not found for school A.
+    client.force_login(users["manager_a"])
+    other = CaseReview.unscoped.filter(school=files["b"]).first()
+    assert client.get(reverse("casework_review_detail", args=[other.pk])).status_code == 404
+    client.post(url, {"answer": "已补做家访并录入"})
+    review.refresh_from_db()
+    assert review.status == CaseReview.Status.ANSWERED
+
+    # The teacher sees the review but cannot act on it.
+    client.force_login(users["teacher_a"])
+    assert client.post(url, {"answer": "x"}).status_code in (302, 403)
+
+    client.force_login(users["office"])
+    client.post(url, {"closing_note": "整改到位"})
+    review.refresh_from_db()
+    assert review.status == CaseReview.Status.CLOSED
+
+
+def test_overdue_reviews_are_flagged(files):
+    sampling.draw(MONTH, today=datetime.date(2026, 1, 1))
+    assert CaseReview.unscoped.overdue().count() == CaseReview.unscoped.count()
