@@ -107,3 +107,10 @@ def group_for(role):
     from django.contrib.auth.models import Group
 
     return Group.objects.get(casework_role__code=role)
+
+
+def users_with_role(role):
+    """Active users in the group that stands for ``role``."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__casework_role__code=role)
