@@ -34,11 +34,13 @@ class _Roll:
     def __init__(self):
         self.ids, self.by_id17 = set(), {}
         self.by_wild, self.by_birth = defaultdict(list), defaultdict(list)
+        self.sound_of = {}
         rows = Student.unscoped.exclude(id_number=None).values_list(
             "pk", "id_number", "name", "birth_date"
         )
         for pk, id_number, name, born in rows.iterator(chunk_size=5000):
             self.ids.add(id_number)
+            self.sound_of[pk] = pinyin(name)
             id17 = id_number[:17]
             self.by_id17[id17] = pk
             for pos in range(17):
@@ -59,14 +61,19 @@ class _Roll:
             id17 = value[:17]
             if id17 in self.by_id17 and value not in self.ids:
                 found.setdefault(self.by_id17[id17], (Reason.CHECK_DIGIT, 100))
+            # Children born the same day in one county differ in a digit or two anyway: one
+            # digit off counts only with a similar name.
+            sound = pinyin(name)
             for pos in range(17):
                 for pk in self.by_wild.get(_wild(id17, pos), ()):
-                    found.setdefault(pk, (Reason.ONE_DIGIT, 90))
+                    score = round(fuzz.ratio(sound, self.sound_of[pk]))
+                    if score >= conf.NAME_MATCH_SCORE:
+                        found.setdefault(pk, (Reason.ONE_DIGIT, score))
         born = birth_date_from_id(value)
         if born and name:
             sound = pinyin(name)
-            for pk, other in self.by_birth.get(born, ()):
-                score = round(fuzz.ratio(sound, pinyin(other)))
+            for pk, _name in self.by_birth.get(born, ()):
+                score = round(fuzz.ratio(sound, self.sound_of[pk]))
                 if score >= conf.NAME_MATCH_SCORE:
                     found.setdefault(pk, (Reason.NAME, score))
         return found
