@@ -25,6 +25,13 @@ DEFAULTS = {
     "RECEIVING_OFFICE": "",
     # Households that left poverty before this year must still get aid: reconciliation flags them.
     "POVERTY_EXIT_YEAR": 2019,
+    # Compulsory-school age (义务教育适龄): from this age, and under the second, on the
+    # reconciliation's reference date. Children on an aid list in this range and on no roll
+    # are 去向不明 / 未入学.
+    "COMPULSORY_AGE_FROM": 6,
+    "COMPULSORY_AGE_UNTIL": 16,
+    # The least similarity (0–100) of two names' pinyin for a probable match on the same birth date.
+    "NAME_MATCH_SCORE": 80,
     # Put before the subject of every e-mail the app sends, as it is (with any space it needs).
     "EMAIL_SUBJECT_PREFIX": "",
     # The title and closing note of the checklist workbook ("" for the generic ones).

@@ -67,6 +67,31 @@ def duplicate_message(first, field, user):
     ) % {"field": label}
 
 
+CLOSE_OFF_BY_BUTTON = _(
+    "Close off with the “Propose close-off” button; the responsible office then verifies it."
+)
+
+
+def only_by_closeoff_choices(field, current):
+    """The statuses a form may set: closed off and awaiting verification only by 对账销号."""
+    by_closeoff = {"pending", "closed"} - {current}
+    field.choices = [c for c in field.choices if c[0] not in by_closeoff]
+
+
+class FindingForm(CaseworkAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            only_by_closeoff_choices(self.fields["status"], self.instance.status)
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else None
+        if status != was and {"pending", "closed"} & {status, was}:
+            raise ValidationError(CLOSE_OFF_BY_BUTTON)
+        return status
+
+
 class CaseForm(CaseworkAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,23 +100,21 @@ class CaseForm(CaseworkAdminForm):
             self.fields["teacher"].queryset = teachers_for(user)
             if not can_assign_teacher(user) and self.instance.pk:
                 self.fields["teacher"].disabled = True
-        if "status" in self.fields and not can_close_case(user):
-            if self.instance.status != Case.Status.CLOSED:
-                self.fields["status"].choices = [
-                    c for c in self.fields["status"].choices if c[0] != Case.Status.CLOSED
-                ]
-            for name in ("closed_on", "close_reason", "close_verification"):
-                if name in self.fields:
-                    self.fields[name].disabled = True
+        if "status" in self.fields:
+            only_by_closeoff_choices(self.fields["status"], self.instance.status)
+        # 对账销号 takes its own two steps (casework.closeoff), never the edit form.
+        for name in ("closed_on", "close_reason", "close_verification"):
+            if name in self.fields:
+                self.fields[name].disabled = True
 
     def clean_status(self):
         status = self.cleaned_data["status"]
         was = self.instance.status if self.instance.pk else None
-        if (
-            status != was
-            and Case.Status.CLOSED in (status, was)
-            and not can_close_case(self.for_user)
-        ):
+        if status == was:
+            return status
+        if status in (Case.Status.PENDING, Case.Status.CLOSED) or was == Case.Status.PENDING:
+            raise ValidationError(CLOSE_OFF_BY_BUTTON)
+        if was == Case.Status.CLOSED and not can_close_case(self.for_user):
             raise ValidationError(
                 _("Only the school's case manager can close a case off or reopen it.")
             )

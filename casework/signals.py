@@ -32,9 +32,11 @@ def record_status_change(sender, instance, created, **kwargs):
             from_status=before or "",
             to_status=instance.status,
             changed_by=user if user is not None and user.is_authenticated else None,
-            note=instance.close_reason if instance.status == Case.Status.CLOSED else "",
+            note=getattr(instance, "_status_note", "")
+            or (instance.close_reason if instance.status == Case.Status.CLOSED else ""),
         )
     instance._loaded_status = instance.status
+    instance._status_note = ""
 
 
 @receiver(post_save, sender=HomeVisit)

@@ -6,11 +6,12 @@ from wagtail.admin.ui.tables import UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from casework.choosers import StudentChooserViewSet, teacher_chooser_viewset
+from casework.closeoff.columns import CloseOffColumn
 from casework.columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
 from casework.filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
 from casework.forms import (
     CaseForm,
-    CaseworkAdminForm,
+    FindingForm,
     HomeVisitForm,
     StudentForm,
     SupportRecordForm,
@@ -264,7 +265,9 @@ class FindingViewSet(CaseworkViewSet):
         TextColumn("school", label=_("school")),
         TextColumn("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
         TextColumn("get_status_display", label=_("status"), sort_key="status"),
-        LocalDateColumn("deadline", label=_("deadline"), sort_key="deadline"),
+        # Red with "overdue" past the 整改时限, as a case's overdue visit.
+        NextVisitColumn("deadline", label=_("deadline"), sort_key="deadline"),
+        CloseOffColumn("closeoff", label=_("close-off")),
     ]
     search_fields = ["problem", "rectification"]
     filterset_class = FindingFilterSet
@@ -285,7 +288,7 @@ class FindingViewSet(CaseworkViewSet):
         FieldRowPanel([FieldPanel("deadline"), FieldPanel("status"), FieldPanel("closed_on")]),
         FieldPanel("evidence"),
     ]
-    edit_handler = ObjectList(panels, base_form_class=CaseworkAdminForm)
+    edit_handler = ObjectList(panels, base_form_class=FindingForm)
 
     def get_queryset(self, request):
         return Finding.objects.for_user(request.user).select_related(

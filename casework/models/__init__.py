@@ -13,6 +13,7 @@ from casework.models.findings import Finding
 from casework.models.reference import ChecklistCategory, ChecklistItem, School
 from casework.models.students import Student
 
+from casework.closeoff.models import CloseOff  # isort: skip
 from casework.daily.models import Reminder  # isort: skip
 from casework.list_exports.models import ExportJob  # isort: skip
 from casework.monthly.models import (  # isort: skip
@@ -28,6 +29,7 @@ from casework.reconciliation.models import (  # isort: skip
     ImportBatch,
     ImportKind,
     ImportRow,
+    ProbableMatch,
 )
 from casework.review.models import CaseReview  # isort: skip
 from casework.dates import Term, term_label, week_monday  # isort: skip
@@ -44,6 +46,7 @@ __all__ = [
     "CaseStatusChange",
     "ChecklistCategory",
     "ChecklistItem",
+    "CloseOff",
     "ExportJob",
     "Finding",
     "AGENCY_KINDS",
@@ -52,6 +55,7 @@ __all__ = [
     "ImportBatch",
     "ImportKind",
     "ImportRow",
+    "ProbableMatch",
     "HomeVisit",
     "LeaderApprovalTask",
     "LeaderApprovalTaskState",

@@ -41,6 +41,8 @@ class Case(LockableMixin, RevisionMixin, ScopedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         FOLLOWING = "following", _("being followed")
+        # 对账销号: the school proposes, the responsible office verifies (casework.closeoff).
+        PENDING = "pending", _("close-off awaiting verification")
         CLOSED = "closed", _("closed off")
 
     student = models.ForeignKey(

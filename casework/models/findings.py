@@ -15,6 +15,10 @@ class FindingQuerySet(models.QuerySet):
         """Findings not yet closed off."""
         return self.exclude(status=Finding.Status.CLOSED)
 
+    def overdue(self, on=None):
+        """Findings not closed off whose 整改时限 passed before the given day (default: today)."""
+        return self.open().filter(deadline__lt=on or today())
+
 
 class Finding(RevisionMixin, ScopedModel):
     """A problem found at a school under a checklist item, closed off with evidence."""
@@ -22,6 +26,8 @@ class Finding(RevisionMixin, ScopedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         RECTIFYING = "rectifying", _("being rectified")
+        # 对账销号: the school proposes, the responsible office verifies (casework.closeoff).
+        PENDING = "pending", _("close-off awaiting verification")
         CLOSED = "closed", _("closed off")
 
     school = models.ForeignKey(
@@ -63,6 +69,14 @@ class Finding(RevisionMixin, ScopedModel):
     @property
     def log_school_id(self):
         return self.school_id
+
+    @property
+    def is_overdue(self):
+        return (
+            self.status != self.Status.CLOSED
+            and self.deadline is not None
+            and self.deadline < today()
+        )
 
     def clean(self):
         super().clean()

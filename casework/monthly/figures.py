@@ -96,6 +96,8 @@ def school_figures(item, start, end, user=None):
         "found_total": found.count(),
         "found_list": [[f.school.name, f.problem] for f in found],
         "open_at_end": _open_at(findings, end, "found_on").count(),
+        # Past the 整改时限 at the month's end and not closed off (verified) by then.
+        "overdue": _open_at(findings, end, "found_on").filter(deadline__lt=end).count(),
         "closed": _by_school(closed, "school__name"),
         "closed_total": closed.count(),
         "closed_list": [[f.school.name, f.rectification] for f in closed],
@@ -183,6 +185,10 @@ def school_text(fig):
     problems.append(
         _("%(count)s not yet closed off at the end of the month") % {"count": fig["open_at_end"]}
     )
+    if fig.get("overdue"):
+        problems.append(
+            _("%(count)s past the deadline and not rectified") % {"count": fig["overdue"]}
+        )
     if fig["closed_total"]:
         done = [
             _("%(count)s problems closed off this month (%(by_school)s)")

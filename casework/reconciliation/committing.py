@@ -20,6 +20,7 @@ from casework.reconciliation.checking import (
     _update,
 )
 from casework.reconciliation.values import CHUNK, ROLL_TO_STUDENT, ROW_TO_ENTRY
+from casework.reconciliation.versions import replace_previous
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def run_commit(batch, user):
         try:
             with transaction.atomic():
                 counts = _commit(batch)
+                removed = replace_previous(batch)
                 now = timezone.now()
                 _update(
                     batch,
@@ -59,7 +61,12 @@ def run_commit(batch, user):
                     committed_by=user,
                     committed_at=now,
                     progress=100,
-                    message="",
+                    message=_(
+                        "%(count)d children who are no longer on this list were marked as removed."
+                    )
+                    % {"count": removed}
+                    if removed
+                    else "",
                     **counts,
                 )
                 log_import(

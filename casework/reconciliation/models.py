@@ -103,6 +103,15 @@ class ImportBatch(ScopedModel):
     created_count = models.PositiveIntegerField(_("records created"), default=0)
     updated_count = models.PositiveIntegerField(_("records updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("records unchanged"), default=0)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced",
+        help_text=_("The later list of the same kind that is now the current one."),
+    )
 
     school_path = "school_id"
     objects = ScopedManager.from_queryset(ImportBatchQuerySet)()
@@ -188,6 +197,12 @@ class ImportRow(ScopedModel):
         return f"{self.batch_id}:{self.row_number}"
 
 
+class AgencyListEntryQuerySet(models.QuerySet):
+    def current(self):
+        """On the current list of their kind: what reconciliation works from."""
+        return self.filter(removed_on__isnull=True)
+
+
 class AgencyListEntry(ScopedModel):
     """A child on another office's list, by ID number: the latest word of that list."""
 
@@ -223,11 +238,25 @@ class AgencyListEntry(ScopedModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    removed_on = models.DateField(
+        _("removed from the list on"),
+        null=True,
+        blank=True,
+        help_text=_("The child is not on the current list of this kind (e.g. the aid ended)."),
+    )
+    removed_by = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("removed by import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="removed_entries",
+    )
 
     # Other offices' lists cover the whole district: only the bureau sees them.
     school_path = None
-    objects = ScopedManager()
-    unscoped = UnscopedManager()
+    objects = ScopedManager.from_queryset(AgencyListEntryQuerySet)()
+    unscoped = UnscopedManager.from_queryset(AgencyListEntryQuerySet)()
 
     #: The fields an import writes, in the order the preview shows them.
     DATA_FIELDS = (
@@ -253,3 +282,86 @@ class AgencyListEntry(ScopedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.name}"
+
+
+class ProbableMatch(ScopedModel):
+    """A list entry whose ID matches nobody, and the enrolled child it probably is.
+
+    Shown side by side for a person to confirm (the entry takes the child's ID number) or
+    reject; nothing is merged without that.
+    """
+
+    class Reason(models.TextChoices):
+        NAME = "name", _("same birth date, similar name (pinyin)")
+        ONE_DIGIT = "one_digit", _("ID number differs in one digit")
+        CHECK_DIGIT = "check_digit", _("ID number with a wrong check digit")
+        OLD_ID = "old_id", _("old 15-digit ID number")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("to be checked")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    entry = models.ForeignKey(
+        AgencyListEntry,
+        verbose_name=_("list entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="probable_matches",
+    )
+    # A row refused for its ID number (old 15-digit, wrong check digit) has no entry yet.
+    row = models.ForeignKey(
+        ImportRow,
+        verbose_name=_("refused row"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="probable_matches",
+    )
+    student = models.ForeignKey(
+        "casework.Student",
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="probable_matches",
+    )
+    reason = models.CharField(_("why"), max_length=12, choices=Reason.choices)
+    score = models.PositiveSmallIntegerField(_("similarity (%)"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    listed_id_number = models.CharField(_("ID number on the list"), max_length=40)
+    listed_name = models.CharField(_("name on the list"), max_length=50)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    # Like the lists themselves, matches are the bureau's: they name children of every school.
+    school_path = None
+    objects = ScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("probable match")
+        verbose_name_plural = _("probable matches")
+        ordering = ["state", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "student"], name="casework_probablematch_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["row", "student"], name="casework_probablematch_row_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.listed_name} → {self.student_id}"
+
+    @property
+    def decided_by_name(self):
+        return display_name(self.decided_by)

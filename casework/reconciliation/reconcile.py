@@ -40,7 +40,10 @@ from casework.services import open_case
 class FindingKind(models.TextChoices):
     MISSED = "missed", gettext_lazy("on an aid list, enrolled, no support this term (漏报?)")
     WRONG = "wrong", gettext_lazy("aid given, on no list (错报?)")
-    UNACCOUNTED = "unaccounted", gettext_lazy("on a school-age list, on no roll (去向不明)")
+    UNACCOUNTED = (
+        "unaccounted",
+        gettext_lazy("on a school-age or aid list, of school age, on no roll (去向不明)"),
+    )
     EXITED = "exited", gettext_lazy("household left poverty early: check the aid")
 
 
@@ -64,6 +67,7 @@ class Discrepancy:
     school_id: int | None
     lists: tuple = ()
     township: str = ""
+    village: str = ""
     exit_year: int | None = None
     supported: bool = False
     has_open_case: bool = False
@@ -85,12 +89,22 @@ class Discrepancy:
         return CONCERN_CHECKLIST_ITEM[self.concern]
 
 
+def of_compulsory_age(id_number, on):
+    """Is the child of compulsory-school age on ``on``, by the birth date in the ID number?"""
+    born = birth_date_from_id(id_number)
+    if born is None:
+        return False
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return conf.COMPULSORY_AGE_FROM <= age < conf.COMPULSORY_AGE_UNTIL
+
+
 @dataclass
 class Report:
     since: datetime.date
     findings: dict  # FindingKind -> [Discrepancy]
     schools: dict  # school id -> name
     suggested_school: dict  # township -> school id, where a township has one school
+    on: datetime.date | None = None  # the reference date of the school-age check
 
     def counts(self):
         return {kind: len(self.findings.get(kind, ())) for kind in FindingKind}
@@ -100,9 +114,13 @@ class Report:
         return [f for found in self.findings.values() for f in found if f.key in wanted]
 
 
-def reconcile(user, since=None):
-    """Every discrepancy between the rolls ``user`` sees and the lists, since ``since``."""
+def reconcile(user, since=None, on=None):
+    """Every discrepancy between the rolls ``user`` sees and the current lists.
+
+    Support counts since ``since``; school age is reckoned on ``on`` (default today).
+    """
     since = since or term_start()
+    on = on or datetime.date.today()
     if not can_reconcile(user):
         # School staff see their own children but not the lists: any "finding" would be wrong.
         return Report(
@@ -117,14 +135,18 @@ def reconcile(user, since=None):
 
     on_lists = defaultdict(set)
     list_name, township_of, exit_year_of, population = {}, {}, {}, set()
-    entries = AgencyListEntry.objects.for_user(user).values_list(
-        "kind", "id_number", "name", "township", "poverty_exit_year"
+    entries = (
+        AgencyListEntry.objects.for_user(user)
+        .current()
+        .values_list("kind", "id_number", "name", "township", "village", "poverty_exit_year")
     )
-    for kind, id_number, name, township, exit_year in entries.iterator(chunk_size=5000):
+    for kind, id_number, name, township, village, exit_year in entries.iterator(chunk_size=5000):
         list_name.setdefault(id_number, name)
+        if township and (kind == ImportKind.POPULATION or id_number not in township_of):
+            # The township's own school-age list knows best where the child lives.
+            township_of[id_number] = (township, village)
         if kind == ImportKind.POPULATION:
             population.add(id_number)
-            township_of[id_number] = township
         elif kind in AID_KINDS:
             on_lists[id_number].add(kind)
             if kind == ImportKind.POVERTY and exit_year:
@@ -161,9 +183,13 @@ def reconcile(user, since=None):
         id_number = by_pk.get(pk, (None,))[0]
         if pk in by_pk and not on_lists.get(id_number):
             findings[FindingKind.WRONG].append(found(FindingKind.WRONG, pk, id_number))
-    for id_number in population - pk_of_id.keys():
+    # Every listed child of school age accounted for: a school-age list is taken as it is;
+    # a child on an aid list counts if of compulsory-school age on the reference date.
+    aid_children = {i for i in on_lists.keys() - population if of_compulsory_age(i, on)}
+    for id_number in (population | aid_children) - pk_of_id.keys():
+        township, village = township_of.get(id_number, ("", ""))
         findings[FindingKind.UNACCOUNTED].append(
-            found(FindingKind.UNACCOUNTED, None, id_number, township=township_of[id_number])
+            found(FindingKind.UNACCOUNTED, None, id_number, township=township, village=village)
         )
     for id_number, year in exit_year_of.items():
         if year < conf.POVERTY_EXIT_YEAR and id_number in pk_of_id:
@@ -180,6 +206,7 @@ def reconcile(user, since=None):
         findings=findings,
         schools=schools,
         suggested_school=_school_per_township(user),
+        on=on,
     )
 
 
@@ -221,6 +248,13 @@ def _summary(finding):
             "poverty, civil-affairs or disability list. Check whether the aid was wrongly "
             "given (错报)."
         )
+    if finding.kind == FindingKind.UNACCOUNTED and finding.lists:
+        lists = "、".join(str(ImportKind(k).label) for k in finding.lists)
+        return _(
+            "Data reconciliation: on the %(lists)s (%(township)s %(village)s), of "
+            "compulsory-school age, but on no school's roll. Find out where the child is "
+            "(去向不明 / 未入学)."
+        ) % {"lists": lists, "township": finding.township or "—", "village": finding.village}
     if finding.kind == FindingKind.UNACCOUNTED:
         return _(
             "Data reconciliation: on the school-age population list of %(township)s, but on no "
@@ -253,13 +287,15 @@ def open_cases(user, findings, school=None):
         if missing:
             raise NoChecklistItem(sorted(missing))
         suggested = _school_per_township(user)
-        entries = {
-            e.id_number: e
-            for e in AgencyListEntry.objects.for_user(user).filter(
-                kind=ImportKind.POPULATION,
-                id_number__in=[f.id_number for f in findings if f.student_id is None],
-            )
-        }
+        entries = {}
+        # The school-age list's entry first: it has the township's word on where the child lives.
+        for e in (
+            AgencyListEntry.objects.for_user(user)
+            .current()
+            .filter(id_number__in=[f.id_number for f in findings if f.student_id is None])
+        ):
+            if e.id_number not in entries or e.kind == ImportKind.POPULATION:
+                entries[e.id_number] = e
         with transaction.atomic():
             created, school_ids = [], []
             seen = set()

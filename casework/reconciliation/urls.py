@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/file/", imports.download_file, name="file"),
     path("reconcile/", imports.ReconcileView.as_view(), name="reconcile"),
     path("reconcile/cases/", imports.open_cases_view, name="open_cases"),
+    path("matches/", imports.ProbableMatchesView.as_view(), name="matches"),
+    path("matches/<int:pk>/", imports.decide_match, name="decide_match"),
 ]

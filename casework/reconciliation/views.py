@@ -277,3 +277,51 @@ def open_cases_view(request):
             % {"count": result.without_school},
         )
     return redirect(back)
+
+
+class ProbableMatchesView(ImportsMixin, TemplateView):
+    """List rows that match nobody, beside the enrolled child they probably are."""
+
+    template_name = "casework/imports/matches.html"
+    page_title = gettext_lazy("Probable matches")
+
+    def has_access(self, user):
+        return can_reconcile(user)
+
+    def post(self, request):
+        from casework.reconciliation.matching import find_probable_matches
+
+        count = find_probable_matches()
+        messages.success(request, _("%(count)d new probable matches found.") % {"count": count})
+        return redirect("casework_imports:matches")
+
+    def get_context_data(self, **kwargs):
+        from casework.models import ProbableMatch
+
+        matches = ProbableMatch.objects.for_user(self.request.user).select_related(
+            "entry", "row__batch", "student__school", "decided_by"
+        )
+        return super().get_context_data(
+            open_matches=matches.filter(state=ProbableMatch.State.OPEN)[:200],
+            decided=matches.exclude(state=ProbableMatch.State.OPEN).order_by("-decided_at")[:50],
+            **kwargs,
+        )
+
+
+@require_POST
+def decide_match(request, pk):
+    from casework.models import ProbableMatch
+    from casework.reconciliation.matching import decide
+
+    if not can_reconcile(request.user):
+        raise PermissionDenied
+    match = get_object_or_404(ProbableMatch.objects.for_user(request.user), pk=pk)
+    confirmed = request.POST.get("action") == "confirm"
+    if decide(match, request.user, confirmed):
+        messages.success(
+            request,
+            _("Confirmed: the list now carries the child's ID number.")
+            if confirmed
+            else _("Rejected: not the same child."),
+        )
+    return redirect("casework_imports:matches")

@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import InspectView
 
 from casework.access.audit import log_case_view
 from casework.access.rules import can_log_visit, can_see_personal_data, is_bureau
+from casework.closeoff.services import closeoff_buttons
 from casework.links import quick_visit_url
 from casework.models import AccessLog, SupportRecord
 
@@ -50,6 +51,7 @@ class CaseFileView(InspectView):
                     _("Record support"), url=f"{url}?case={case.pk}&next={here}", icon_name="tasks"
                 )
             )
+        buttons.extend(closeoff_buttons(case, user))
         return buttons
 
     def get_context_data(self, **kwargs):
