@@ -25,6 +25,18 @@ CONCERN_CHECKLIST_ITEM = {
 }
 
 
+class LeaveReason(models.TextChoices):
+    """Why a child is out of school (离校原因), as the plan's weekly figures count them."""
+
+    WORK = "work", _("gone out to work (外出务工)")
+    AVERSION = "aversion", _("weary of school (厌学)")
+    POVERTY = "poverty", _("family hardship (家庭经济困难)")
+    ILLNESS = "illness", _("illness or disability (疾病或残疾)")
+    MARRIAGE = "marriage", _("early marriage or childbirth (早婚早育)")
+    FOLLOWED = "followed", _("moved with the family (随迁)")
+    OTHER = "other", _("other (其他)")
+
+
 class ChildState(models.TextChoices):
     IN_SCHOOL = "in_school", _("in school")
     SUSPECTED_DROPOUT = "suspected_dropout", _("suspected dropout")

@@ -85,7 +85,16 @@ class FindingFilterSet(WagtailFilterSet):
         label=_("checklist item"), queryset=ChecklistItem.objects.all(), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(label=_("status"), choices=Finding.Status.choices)
+    past_deadline = django_filters.BooleanFilter(
+        label=_("past the deadline"), method="filter_past_deadline"
+    )
 
     class Meta:
         model = Finding
         fields = []
+
+    def filter_past_deadline(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Finding.objects.overdue().values("pk")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)

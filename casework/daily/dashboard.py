@@ -5,9 +5,10 @@ the user's scoped managers let them see.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
@@ -22,7 +23,15 @@ from casework.access.rules import (
 )
 from casework.choices import ChildState, Concern
 from casework.links import case_file_url, case_list_url, quick_visit_url
-from casework.models import Case, HomeVisit, Reminder, School, WeeklyReport, week_monday
+from casework.models import (
+    Case,
+    Finding,
+    HomeVisit,
+    Reminder,
+    School,
+    WeeklyReport,
+    week_monday,
+)
 from casework.people import full_name
 
 #: Rows shown in each list of a panel; the counts above the lists are complete.
@@ -77,6 +86,20 @@ def work_summary(cases, request, today):
         "limit": LIST_LIMIT,
         "case_list_url": case_list_url(),
     }
+
+
+def finding_list_url(**params):
+    """The findings ledger, filtered; None when its view set is not registered."""
+    try:
+        url = reverse("wagtailsnippets_casework_finding:list")
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def late_findings(user, today):
+    """Findings past their 整改时限 and not closed off, among those ``user`` sees."""
+    return Finding.objects.for_user(user).overdue(today)
 
 
 def unread_reminder(user):
@@ -146,6 +169,8 @@ class SchoolPanel(MyWorkPanel):
             for row in behind
         ]
         context["reminder"] = unread_reminder(self.user)
+        context["late_findings"] = late_findings(self.user, today).count()
+        context["late_findings_url"] = finding_list_url(past_deadline="true")
         if can_file_weekly_report(self.user):
             monday = week_monday(today)
             context["weekly"] = {
@@ -179,7 +204,21 @@ class BureauPanel(MyWorkPanel):
                 ),
             )
         )
+        # A separate grouped query: a second join in the annotation above would multiply counts.
+        late = dict(
+            late_findings(self.user, today)
+            .order_by()
+            .values_list("school_id")
+            .annotate(n=Count("id"))
+        )
+        for school in schools:
+            school.late_findings = late.get(school.pk, 0)
         context = {
+            "by_late_findings": sorted(
+                (s for s in schools if s.late_findings), key=lambda s: (-s.late_findings, s.name)
+            )[:LIST_LIMIT],
+            "late_findings": sum(late.values()),
+            "late_findings_url": finding_list_url(past_deadline="true"),
             "by_overdue": sorted(
                 (s for s in schools if s.overdue), key=lambda s: (-s.overdue, s.name)
             )[:LIST_LIMIT],

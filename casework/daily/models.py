@@ -9,7 +9,7 @@ from casework.models.reference import School
 
 
 class Reminder(ScopedModel):
-    """A reminder of overdue home visits, sent to one teacher or school manager on one day."""
+    """A reminder of overdue home visits and late findings, sent to one teacher or school manager on one day."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,6 +22,8 @@ class Reminder(ScopedModel):
     )
     sent_on = models.DateField(_("sent on"))
     overdue_count = models.PositiveIntegerField(_("overdue visits"))
+    # A school manager answers for the school's findings (问题台账) as well as its visits.
+    late_findings = models.PositiveIntegerField(_("findings past the deadline"), default=0)
     emailed = models.BooleanField(_("emailed"), default=False)
     dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
 

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, RevisionMixin
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
-from casework.choices import CONCERN_CHECKLIST_ITEM, NEXT_VISIT_DAYS, ChildState, Concern, RiskLevel
+from casework.choices import (
+    CONCERN_CHECKLIST_ITEM,
+    NEXT_VISIT_DAYS,
+    ChildState,
+    Concern,
+    LeaveReason,
+    RiskLevel,
+)
 from casework.models.reference import ChecklistItem
 from casework.models.students import Student
 from casework.people import display_name
@@ -193,6 +200,8 @@ class HomeVisit(RevisionMixin, ScopedModel):
         PHONE = "phone", _("phone")
         VIDEO = "video", _("video")
         AT_SCHOOL = "at_school", _("at school")
+        VILLAGE = "village", _("checked with the village committee (村委会核实)")
+        LETTER = "letter", _("checked by letter (致函核实)")
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="visits"
@@ -203,6 +212,10 @@ class HomeVisit(RevisionMixin, ScopedModel):
     child_state = models.CharField(
         _("state of the child"), max_length=20, choices=ChildState.choices
     )
+    leave_reason = models.CharField(
+        _("reason for leaving school"), max_length=12, choices=LeaveReason.choices, blank=True
+    )
+    leave_reason_other = models.CharField(_("other reason"), max_length=100, blank=True)
     findings = models.TextField(_("findings"))
     actions = models.TextField(_("actions agreed"), blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)

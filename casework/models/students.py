@@ -71,6 +71,10 @@ class Student(RevisionMixin, ScopedModel):
     is_dibao = models.BooleanField(_("minimum living allowance"), default=False)
     is_tekun = models.BooleanField(_("extreme-hardship support"), default=False)
     is_left_behind = models.BooleanField(_("left-behind child"), default=False)
+    # The national roll's 是否孤儿 column; set on import, like 留守.
+    is_orphan = models.BooleanField(_("orphan"), default=False)
+    # 学困生: the plan names pupils falling behind as a dropout risk of their own.
+    is_struggling = models.BooleanField(_("falling behind (学困生)"), default=False)
     lives_with = models.CharField(
         _("lives with"), max_length=20, choices=LivesWith.choices, blank=True
     )
@@ -137,6 +141,10 @@ class Student(RevisionMixin, ScopedModel):
             labels.append(_("extreme-hardship support"))
         if self.is_left_behind:
             labels.append(_("left-behind child"))
+        if self.is_orphan:
+            labels.append(_("orphan"))
+        if self.is_struggling:
+            labels.append(_("falling behind (学困生)"))
         if self.is_disabled:
             labels.append(_("disabled"))
         return labels
