@@ -146,6 +146,11 @@ def can_view_imports(user):
     return not scope_for_user(user).is_nothing and user.has_perm("casework.view_importbatch")
 
 
+def can_reconcile_own_roll(user):
+    """A school manager checks the school's own roll against the lists (its children only)."""
+    return Role.MANAGER in roles_of(user) and works_at_a_school(user)
+
+
 def can_reconcile(user):
     """The reconciliation report and opening cases from it: bureau roles only."""
     return is_bureau(user) and user.has_perm("casework.reconcile_lists")

@@ -379,3 +379,84 @@ def notify_managers(user, cases, school_ids):
         )
         sent += 1
     return sent
+
+
+# --- a school reconciling its own roll ----------------------------------------------------
+
+
+@dataclass
+class SchoolReport:
+    """What a school sees of the reconciliation: its own children, and its township's unknowns."""
+
+    school: School
+    since: datetime.date
+    on: datetime.date
+    missed: list  # Discrepancy: enrolled here, on an aid list, no support since ``since``
+    unaccounted: list  # Discrepancy: listed in the school's township, on no school's roll
+
+
+def reconcile_school(school, since=None, on=None):
+    """The school's own reconciliation (各学校在学籍比对基础上…).
+
+    The lists are read whole, but only two things come out: children enrolled at ``school``, and
+    listed children of the school's township who are on *no* roll in the district. A child
+    enrolled at another school never appears, not even as "not here": the roll that is checked
+    for "on no roll" is every school's, which is why it is read unscoped.
+    """
+    since = since or term_start()
+    on = on or datetime.date.today()
+    own = dict(
+        Student.unscoped.filter(school=school)
+        .exclude(id_number=None)
+        .values_list("id_number", "pk")
+    )
+    names = dict(Student.unscoped.filter(school=school).values_list("pk", "name"))
+    on_lists, listed_here = defaultdict(set), {}
+    entries = AgencyListEntry.unscoped.current().values_list(
+        "kind", "id_number", "name", "township", "village"
+    )
+    for kind, id_number, name, township, village in entries.iterator(chunk_size=5000):
+        if kind in AID_KINDS:
+            on_lists[id_number].add(kind)
+        if school.township and township == school.township:
+            if kind == ImportKind.POPULATION or of_compulsory_age(id_number, on):
+                listed_here.setdefault(id_number, (name, village))
+    supported = set(
+        SupportRecord.unscoped.filter(
+            case__student__school=school, given_on__gte=since
+        ).values_list("case__student_id", flat=True)
+    )
+    missed = [
+        Discrepancy(
+            kind=FindingKind.MISSED,
+            id_number=id_number,
+            name=names[pk],
+            student_id=pk,
+            school_id=school.pk,
+            lists=tuple(sorted(on_lists[id_number])),
+        )
+        for id_number, pk in own.items()
+        if on_lists.get(id_number) and pk not in supported
+    ]
+    enrolled = set(
+        Student.unscoped.filter(id_number__in=list(listed_here))
+        .values_list("id_number", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    unaccounted = [
+        Discrepancy(
+            kind=FindingKind.UNACCOUNTED,
+            id_number=id_number,
+            name=name,
+            student_id=None,
+            school_id=None,
+            lists=tuple(sorted(on_lists.get(id_number, ()))),
+            township=school.township,
+            village=village,
+        )
+        for id_number, (name, village) in listed_here.items()
+        if id_number not in enrolled
+    ]
+    missed.sort(key=lambda f: (f.name, f.id_number))
+    unaccounted.sort(key=lambda f: (f.village, f.name, f.id_number))
+    return SchoolReport(school=school, since=since, on=on, missed=missed, unaccounted=unaccounted)

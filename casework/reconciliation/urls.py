@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/commit/", imports.commit, name="commit"),
     path("<int:pk>/file/", imports.download_file, name="file"),
     path("reconcile/", imports.ReconcileView.as_view(), name="reconcile"),
+    path("reconcile/school/", imports.SchoolReconcileView.as_view(), name="school_reconcile"),
     path("reconcile/cases/", imports.open_cases_view, name="open_cases"),
     path("matches/", imports.ProbableMatchesView.as_view(), name="matches"),
     path("matches/<int:pk>/", imports.decide_match, name="decide_match"),

@@ -15,7 +15,12 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from casework.access.audit import log_export
-from casework.access.rules import can_reconcile, can_view_imports
+from casework.access.rules import (
+    can_reconcile,
+    can_reconcile_own_roll,
+    can_view_imports,
+    school_id_of,
+)
 from casework.dates import term_start
 from casework.models import ImportBatch, ImportRow, School
 from casework.reconciliation.checking import file_sha256
@@ -27,6 +32,7 @@ from casework.reconciliation.reconcile import (
     NoChecklistItem,
     open_cases,
     reconcile,
+    reconcile_school,
 )
 from casework.reconciliation.tasks import runs_in_background, start_commit, start_reading
 
@@ -67,6 +73,7 @@ class ImportIndexView(ImportsMixin, TemplateView):
             batches=page.object_list,
             can_upload=bool(import_kinds_for(self.request.user)),
             can_reconcile=can_reconcile(self.request.user),
+            can_reconcile_own_roll=can_reconcile_own_roll(self.request.user),
             **kwargs,
         )
 
@@ -220,6 +227,24 @@ class ReconcileView(ImportsMixin, TemplateView):
             is_unaccounted=kind == FindingKind.UNACCOUNTED,
             **kwargs,
         )
+
+
+class SchoolReconcileView(ImportsMixin, TemplateView):
+    """A school manager's own reconciliation: the school's children and its township's unknowns."""
+
+    template_name = "casework/imports/school_reconcile.html"
+    page_title = gettext_lazy("Our roll against the lists")
+
+    def has_access(self, user):
+        return can_reconcile_own_roll(user)
+
+    def get_context_data(self, **kwargs):
+        # The user's own school, never one named in the request.
+        school = get_object_or_404(
+            School.objects.for_user(self.request.user), pk=school_id_of(self.request.user)
+        )
+        report = reconcile_school(school, since=_since(self.request))
+        return super().get_context_data(report=report, **kwargs)
 
 
 @require_POST
