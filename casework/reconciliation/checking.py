@@ -32,10 +32,12 @@ from casework.reconciliation.values import (
     gender_value,
     header_field,
     id_number_value,
+    left_behind_value,
     name_value,
     phone_value,
     text_value,
     year_value,
+    yes_no_value,
 )
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ _READERS = {
     "civil_category": civil_category_value,
     "disability_category": disability_category_value,
     "disability_grade": disability_grade_value,
+    "left_behind": left_behind_value,
+    "orphan": yes_no_value,
 }
 
 
@@ -171,6 +175,17 @@ def _changes(existing, data, mapping):
         if existing.get(model_field) != data[key]:
             changes[model_field] = data[key]
     return changes
+
+
+def _describe(changes):
+    """A student's changed fields in words: "留守儿童：是、孤儿：否"."""
+    parts = []
+    for name, value in changes.items():
+        label = Student._meta.get_field(name).verbose_name
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        parts.append(f"{label}：{value}")
+    return "、".join(str(p) for p in parts)
 
 
 def _json_ready(data):
@@ -356,7 +371,10 @@ def _decide_actions(batch, rows):
         record = existing.get(row.id_number)
         if record is None:
             row.action = ImportRow.Action.CREATE
-        elif _changes(record, row.data, mapping):
+        elif changes := _changes(record, row.data, mapping):
             row.action = ImportRow.Action.UPDATE
+            if batch.kind == ImportKind.ROLL:
+                # Shown in the preview: which fields of the student file the row changes.
+                row.data["changed"] = _describe(changes)
         else:
             row.action = ImportRow.Action.UNCHANGED

@@ -71,6 +71,9 @@ HEADER_SYNONYMS = {
     "civil_category": ["类别", "救助类别", "保障类别", "救助类型", "人员类别", "低保类别"],
     "disability_category": ["残疾类别", "残疾类型", "类别"],
     "disability_grade": ["残疾等级", "残疾级别", "等级"],
+    # The national student-roll system's circumstance columns (全国中小学生学籍信息管理系统).
+    "left_behind": ["是否留守儿童", "留守儿童", "是否留守"],
+    "orphan": ["是否孤儿", "孤儿"],
 }
 
 _COMMON = ["name", "id_number", "gender", "birth_date", "phone", "township", "village", "address"]
@@ -83,6 +86,8 @@ KIND_FIELDS = {
         "class_name",
         "guardian_name",
         "guardian_relation",
+        "left_behind",
+        "orphan",
     ],
     ImportKind.POVERTY: [*_COMMON, "household_head", "exit_year"],
     ImportKind.CIVIL_AFFAIRS: [*_COMMON, "household_head", "civil_category"],
@@ -105,6 +110,8 @@ ROLL_TO_STUDENT = {
     "township": "hukou_township",
     "village": "hukou_village",
     "address": "address",
+    "left_behind": "is_left_behind",
+    "orphan": "is_orphan",
 }
 #: What an agency-list row writes into its entry.
 ROW_TO_ENTRY = {
@@ -251,8 +258,19 @@ def phone_value(value):
     return _PHONE_JUNK.sub("", text)
 
 
+#: A coded value as the national student-roll system writes it: "2-女", "Z-其他", "1－是".
+_CODED = re.compile(r"^([0-9A-Za-z]{1,2})\s*[-－—:：]\s*(.+)$")
+
+
+def coded_value(value):
+    """The plain name of a coded value ("2-女" is 女); a plain value as it is."""
+    text = text_value(value)
+    match = _CODED.match(text)
+    return match.group(2).strip() if match else text
+
+
 def gender_value(value, id_number):
-    text = text_value(value).upper()
+    text = coded_value(value).upper()
     if text in ("男", "男性", "M", "MALE"):
         return Student.Gender.MALE
     if text in ("女", "女性", "F", "FEMALE"):
@@ -260,6 +278,30 @@ def gender_value(value, id_number):
     if not text:
         return gender_from_id(id_number)
     raise ValueError(_("“%(value)s” is not a gender: write 男 or 女.") % {"value": text})
+
+
+_YES = ("是", "Y", "YES", "TRUE", "1")
+_NO = ("否", "N", "NO", "FALSE", "0", "无")
+
+
+def yes_no_value(value):
+    """是否 columns: 是/否, and the national roll's "1-是" / "0-否"."""
+    text = coded_value(value).upper()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(_("“%(value)s” is neither 是 nor 否.") % {"value": text_value(value)})
+
+
+def left_behind_value(value):
+    """是否留守儿童: "0-非留守儿童", "1-单亲留守儿童", "2-双亲留守儿童", or 是/否."""
+    text = coded_value(value)
+    if text.startswith("非留守"):
+        return False
+    if "留守" in text:
+        return True
+    return yes_no_value(value)
 
 
 def year_value(value):
