@@ -30,6 +30,19 @@ DEFAULTS = {
     # The title and closing note of the checklist workbook ("" for the generic ones).
     "CHECKLIST_TITLE": "",
     "CHECKLIST_CLOSING_NOTE": "",
+    # Evidence (photos, signed forms, PDFs) is kept here, outside MEDIA_ROOT; "" means a folder
+    # "evidence" next to MEDIA_ROOT. Never put it under a path the web server serves.
+    "EVIDENCE_ROOT": "",
+    # A larger uploaded file is refused.
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    # More attachments than this on one record are refused.
+    "EVIDENCE_MAX_PER_RECORD": 10,
+    # Photos are scaled down to this longest side when they are re-encoded.
+    "EVIDENCE_IMAGE_MAX_SIDE": 2000,
+    # Images with more pixels than this are refused before they are decoded.
+    "EVIDENCE_MAX_PIXELS": 50_000_000,
+    # The uploader may delete their own attachment for this many hours (the school manager always).
+    "EVIDENCE_DELETE_HOURS": 24,
 }
 
 GENERIC_CHECKLIST_TITLE = _("Responsibility checklist")

@@ -14,6 +14,8 @@ from casework.models.reference import ChecklistCategory, ChecklistItem, School
 from casework.models.students import Student
 
 from casework.daily.models import Reminder  # isort: skip
+from casework.campaign.models import CampaignVisit, Household  # isort: skip
+from casework.evidence.models import Attachment  # isort: skip
 from casework.list_exports.models import ExportJob  # isort: skip
 from casework.monthly.models import (  # isort: skip
     LeaderApprovalTask,
@@ -34,6 +36,9 @@ from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # 
 
 __all__ = [
     "AccessLog",
+    "Attachment",
+    "CampaignVisit",
+    "Household",
     "CaseworkLogEntry",
     "GroupRole",
     "Office",
