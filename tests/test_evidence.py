@@ -204,3 +204,47 @@ def png():
     out = io.BytesIO()
     Image.new("RGBA", (600, 220), (0, 0, 0, 0)).save(out, "PNG")
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_monthly_draft_counts_each_items_evidence_of_the_month(two_schools):
+    """By hand, May 2020 (tests/monthly.py): item 3 has two photos on 张一's visit of 05-10, a
+    receipt on 李三's aid of 05-16 and a close-off document of 张二's case: 4 (a third photo
+    deleted and a photo uploaded in June do not count); item 5 has one after-photo: 1."""
+    import datetime as dt
+
+    from casework.models import Finding, MonthlyReport, SupportRecord
+    from tests.monthly import MAY, may_data
+
+    data = may_data(two_schools)
+    c1, c2, c3, _c4 = data["cases"]
+    may = timezone.make_aware(dt.datetime(2020, 5, 20, 10))
+    june = timezone.make_aware(dt.datetime(2020, 6, 2, 10))
+
+    def kept(when, deleted=False, **target):
+        record = next(iter(target.values()))
+        Attachment.unscoped.create(
+            school_id=record.log_school_id,
+            file="x.jpg",
+            content_type="image/jpeg",
+            size=1,
+            uploaded_at=when,
+            deleted_at=when if deleted else None,
+            **target,
+        )
+
+    visit = HomeVisit.unscoped.get(case=c1)
+    kept(may, home_visit=visit)
+    kept(may, home_visit=visit)
+    kept(may, deleted=True, home_visit=visit)
+    kept(may, support_record=SupportRecord.unscoped.get(case=c3, amount=800))
+    kept(may, case=c2)
+    kept(june, home_visit=HomeVisit.unscoped.filter(case=c3).latest("visited_on"))
+    kept(may, finding=Finding.unscoped.get(problem="教室照明不足"))
+
+    rows = {row.number: row for row in MonthlyReport.draft(MAY).rows.all()}
+
+    assert rows[3].figures["evidence"] == 4
+    assert rows[3].rectification.endswith("销号1人（甲校1人）；附佐证材料 4 份。")
+    assert rows[5].rectification.startswith("本月销号问题1个（乙校1个）；附佐证材料 1 份。")
+    assert rows[2].rectification == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"

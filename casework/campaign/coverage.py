@@ -3,6 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
+
+from casework.campaign.models import CampaignVisit
+from casework.evidence.models import Attachment
+
 
 @dataclass
 class Tally:
@@ -55,9 +60,19 @@ def coverage(households, since):
 def unvisited_first(households, since):
     """``households`` with ``visited`` set, the ones not visited this term first."""
     visited = set(households.visited_since(since).values_list("pk", flat=True))
-    listed = list(households.prefetch_related("students"))
+    # This term's campaign visits with their evidence: the list shows the latest one's photos
+    # and whether the guardian signed, so the teacher sees at once what was kept.
+    term_visits = CampaignVisit.unscoped.filter(visited_on__gte=since).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.unscoped.kept(), to_attr="evidence")
+    )
+    listed = list(
+        households.prefetch_related(
+            "students", Prefetch("campaign_visits", queryset=term_visits, to_attr="term_visits")
+        )
+    )
     for h in listed:
         h.visited = h.pk in visited
+        h.term_visit = h.term_visits[0] if h.term_visits else None
     groups = defaultdict(list)
     for h in listed:
         groups[h.visited].append(h)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -73,8 +74,10 @@ class MyHouseholdsView(CampaignPage, TemplateView):
             shown = mine
         else:
             shown = households.none()
+        listed = unvisited_first(shown, this_term())
         return super().get_context_data(
-            households=unvisited_first(shown, this_term()),
+            households=listed,
+            visited_count=sum(h.visited for h in listed),
             query=query,
             has_assigned=mine.exists(),
             can_view_coverage=can_view_coverage(user),
@@ -211,7 +214,11 @@ class CampaignVisitView(CampaignPage, FormView):
             _(
                 "Visit to %(name)s's home on %(date)s saved; it covers %(count)s children of the household."
             )
-            % {"name": self.student.name, "date": visit.visited_on.isoformat(), "count": covered},
+            % {
+                "name": self.student.name,
+                "date": date_format(visit.visited_on, "Y年n月j日"),
+                "count": covered,
+            },
         )
         if visit.case_id:
             return redirect(case_file_url(visit.case_id) or reverse("casework_campaign_mine"))
@@ -242,6 +249,7 @@ class CoverageView(CampaignPage, TemplateView):
         return super().get_context_data(
             figures=coverage(households, this_term()),
             schools=schools.order_by("name") if is_bureau(user) else None,
+            can_assign=can_assign_households(user),
             school_id=school_id,
             **kwargs,
         )
