@@ -243,7 +243,7 @@ print(json.dumps({{'kinds': sorted(kept.values_list('kind', flat=True)),
     page.fill("textarea[name=findings]", typed)
     page.locator("input[name=files]").set_input_files(str(disguised))
     page.get_by_role("button", name="保存家访").click()
-    expect(page.locator(".error-message, .w-field__errors").first).to_contain_text("不是照片或 PDF")
+    expect(page.locator(".w-field__errors", has_text="不是照片或 PDF")).to_have_count(1)
     expect(page.locator("textarea[name=findings]")).to_have_value(typed)
     no_sideways_scroll(page)
     shot(page, "disguised-refused")
