@@ -50,6 +50,19 @@ DEFAULTS = {
     "SUPERVISION_STALE_DAYS": 30,
     # The weeks the leader's charts cover.
     "SUPERVISION_WEEKS": 26,
+    # Evidence (photos, signed forms, PDFs) is kept here, outside MEDIA_ROOT; "" means a folder
+    # "evidence" next to MEDIA_ROOT. Never put it under a path the web server serves.
+    "EVIDENCE_ROOT": "",
+    # A larger uploaded file is refused.
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    # More attachments than this on one record are refused.
+    "EVIDENCE_MAX_PER_RECORD": 10,
+    # Photos are scaled down to this longest side when they are re-encoded.
+    "EVIDENCE_IMAGE_MAX_SIDE": 2000,
+    # Images with more pixels than this are refused before they are decoded.
+    "EVIDENCE_MAX_PIXELS": 50_000_000,
+    # The uploader may delete their own attachment for this many hours (the school manager always).
+    "EVIDENCE_DELETE_HOURS": 24,
 }
 
 GENERIC_CHECKLIST_TITLE = _("Responsibility checklist")

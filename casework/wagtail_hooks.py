@@ -8,9 +8,11 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from casework.campaign import wagtail_hooks as campaign_hooks  # noqa: F401
 from casework.choosers import teacher_chooser_viewset
 from casework.closeoff import wagtail_hooks as closeoff_hooks  # noqa: F401
 from casework.daily import wagtail_hooks as daily_hooks  # noqa: F401
+from casework.evidence import wagtail_hooks as evidence_hooks  # noqa: F401
 from casework.list_exports import urls as list_export_urls
 from casework.modeladmin import ChecklistItemAdmin, SchoolAdmin
 from casework.models import (

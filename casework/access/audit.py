@@ -23,3 +23,15 @@ def log_import(user, what, row_count=None):
     return AccessLog.objects.create(
         user=user, action=AccessLog.Action.IMPORT, what=str(what)[:200], row_count=row_count
     )
+
+
+def log_download(user, attachment):
+    """Every download of a file of evidence: who, when, which file of which record."""
+    record = attachment.record
+    case = attachment.case if attachment.case_id else getattr(record, "case", None)
+    what = f"attachment {attachment.pk}"
+    if record is not None:
+        what += f" of {record._meta.model_name} {record.pk}"
+    return AccessLog.objects.create(
+        user=user, action=AccessLog.Action.DOWNLOAD, case=case, what=what
+    )

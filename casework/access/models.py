@@ -89,6 +89,7 @@ class AccessLog(models.Model):
         VIEW_CASE = "view_case", _("opened a case file")
         EXPORT = "export", _("exported a list")
         IMPORT = "import", _("imported a list")
+        DOWNLOAD = "download", _("downloaded evidence")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"

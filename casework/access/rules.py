@@ -5,7 +5,10 @@ a role may do with them. Features with rules of their own keep them in their ``p
 built on these.
 """
 
+import datetime
+
 from django.apps import apps
+from django.utils import timezone
 
 from casework.access.roles import SCHOOL_ROLES, Role
 from casework.access.scope import (
@@ -16,6 +19,7 @@ from casework.access.scope import (
     school_id_of,
     scope_for_user,
 )
+from casework.conf import conf
 
 __all__ = [
     "ScopedManager",
@@ -154,3 +158,40 @@ def can_reconcile_own_roll(user):
 def can_reconcile(user):
     """The reconciliation report and opening cases from it: bureau roles only."""
     return is_bureau(user) and user.has_perm("casework.reconcile_lists")
+
+
+def can_add_evidence(user, record):
+    """Evidence goes with a record its user may add to: visits and support by whoever logs
+    them, a finding's before/after photos by whoever edits findings, close-off evidence by
+    whoever closes cases off."""
+    name = record._meta.model_name
+    if name in ("homevisit", "campaignvisit"):
+        return can_log_visit(user)
+    if name == "supportrecord":
+        return user.has_perm("casework.add_supportrecord")
+    if name == "finding":
+        return user.has_perm("casework.change_finding")
+    if name == "case":
+        return can_close_case(user)
+    return False
+
+
+def can_delete_evidence(user, attachment, now=None):
+    """The uploader within the grace period, or the school manager of the school."""
+    if Role.MANAGER in roles_of(user) and school_id_of(user) == attachment.school_id:
+        return True
+    hours = datetime.timedelta(hours=conf.EVIDENCE_DELETE_HOURS)
+    return (
+        attachment.uploaded_by_id == user.pk
+        and (now or timezone.now()) - attachment.uploaded_at < hours
+    )
+
+
+def can_view_coverage(user):
+    """The campaign's coverage (户不漏人): school managers and the bureau."""
+    return is_bureau(user) or (Role.MANAGER in roles_of(user) and school_id_of(user) is not None)
+
+
+def can_assign_households(user):
+    """Households are assigned to teachers by the school manager."""
+    return Role.MANAGER in roles_of(user) and school_id_of(user) is not None

@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from casework.access.rules import can_log_visit
 from casework.choices import NEXT_VISIT_DAYS, ChildState
 from casework.daily.models import Reminder
+from casework.evidence.forms import EvidenceFormMixin
 from casework.links import case_file_url
 from casework.models import Case, HomeVisit, next_visit_suggestion
 from casework.people import display_name
@@ -34,7 +35,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class QuickVisitForm(forms.ModelForm):
+class QuickVisitForm(EvidenceFormMixin, forms.ModelForm):
+    with_signature = True
+
     # Without a blank choice: one tap picks the state.
     child_state = forms.ChoiceField(
         label=gettext_lazy("state of the child"),
@@ -115,6 +118,7 @@ class QuickVisitView(WagtailAdminTemplateMixin, FormView):
         visit = CreateAction(form.instance, user=self.request.user, form=form).execute(
             skip_permission_checks=True
         )
+        form.save_evidence(visit, self.request.user)
         self.case.refresh_next_visit_due()
         if self.case.next_visit_due:
             message = _("Visit to %(name)s on %(date)s saved. Next visit due %(due)s.") % {

@@ -15,6 +15,8 @@ from casework.models.students import Student
 
 from casework.closeoff.models import CloseOff  # isort: skip
 from casework.daily.models import Reminder  # isort: skip
+from casework.campaign.models import CampaignVisit, Household  # isort: skip
+from casework.evidence.models import Attachment  # isort: skip
 from casework.list_exports.models import ExportJob  # isort: skip
 from casework.monthly.models import (  # isort: skip
     LeaderApprovalTask,
@@ -37,6 +39,9 @@ from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # 
 
 __all__ = [
     "AccessLog",
+    "Attachment",
+    "CampaignVisit",
+    "Household",
     "CaseworkLogEntry",
     "GroupRole",
     "Office",

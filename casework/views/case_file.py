@@ -1,5 +1,6 @@
 """The case file: the child, the case and one timeline of visits, support and status changes."""
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets.button import HeaderButton
@@ -9,7 +10,7 @@ from casework.access.audit import log_case_view
 from casework.access.rules import can_log_visit, can_see_personal_data, is_bureau
 from casework.closeoff.services import closeoff_buttons
 from casework.links import quick_visit_url
-from casework.models import AccessLog, SupportRecord
+from casework.models import AccessLog, Attachment, SupportRecord
 
 
 class CaseFileView(InspectView):
@@ -21,7 +22,18 @@ class CaseFileView(InspectView):
         return (
             type(case)
             .objects.select_related("student__school", "checklist_item", "teacher")
-            .prefetch_related("visits__created_by", "support_records", "status_changes__changed_by")
+            .prefetch_related(
+                "visits__created_by",
+                "support_records",
+                "status_changes__changed_by",
+                *(
+                    Prefetch(f"{path}", queryset=Attachment.unscoped.kept(), to_attr="evidence")
+                    for path in ("visits__attachments", "support_records__attachments")
+                ),
+                Prefetch(
+                    "closing_evidence", queryset=Attachment.unscoped.kept(), to_attr="evidence"
+                ),
+            )
             .get(pk=case.pk)
         )
 
@@ -63,6 +75,7 @@ class CaseFileView(InspectView):
             student=case.student,
             timeline=case.timeline(),
             show_id_number=can_see_personal_data(user),
+            here=reverse(case.snippet_viewset.get_url_name("inspect"), args=[case.pk]),
             access_logs=(
                 AccessLog.objects.filter(case=case).select_related("user")[:50]
                 if is_bureau(user)
