@@ -47,6 +47,10 @@ class DateInput(forms.DateInput):
 class CampaignPage(WagtailAdminTemplateMixin):
     header_icon = "home"
 
+    def get_breadcrumbs_items(self):
+        # The header names the page, not only 首页.
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(term_start=this_term(), **kwargs)
 
