@@ -270,3 +270,17 @@ def test_a_verified_closeoff_no_longer_waits(ledger):
     again = services.propose(Case.unscoped.get(pk=ledger["case_a"].pk), manager, "返校", "核实")
     services.verify(again, office)
     assert figures.returned_closeoffs([ChecklistItem.objects.get(number=3)]) == []
+
+
+def test_a_phone_shows_a_tick_every_eighth_week_and_the_last():
+    weeks = figures.weeks_until(TODAY)
+    chart = item_chart({"weeks": weeks, "opened": [0] * 26, "closed": [0] * 26, "visits": [0] * 26})
+    ticks = [
+        (weeks.index(m), t["minor"])
+        for t in chart["ticks"]
+        for m in weeks
+        if t["label"] == f"{m.month}/{m.day}"
+    ]
+    # Screen: weeks 0, 4, ..., 20 and the last (25); phone: the ones not minor.
+    assert [i for i, _minor in ticks] == [0, 4, 8, 12, 16, 20, 25]
+    assert [i for i, minor in ticks if not minor] == [0, 8, 16, 25]
