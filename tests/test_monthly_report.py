@@ -571,3 +571,66 @@ def test_a_month_approved_after_the_25th_is_listed_as_submitted_late(
     assert report.state == MonthlyReport.State.SUBMITTED and report.approved_late
     client.force_login(people["office"])
     assert "已报送（逾期）" in client.get(url("list")).content.decode()
+
+
+def test_the_months_case_file_reviews_close_the_rectification_text(may):
+    from casework.models import CaseReview
+
+    c1, c2, c3, _c4 = may["cases"]
+    item3 = c1.checklist_item
+    d = datetime.date
+
+    def review(case, month=MAY, **values):
+        return CaseReview.unscoped.create(
+            case=case,
+            school=case.student.school,
+            checklist_item=item3,
+            month=month,
+            seed="test",
+            due_on=d(2020, 6, 30),
+            **values,
+        )
+
+    # Reviewed, answered and closed in May.
+    review(
+        c1,
+        status="closed",
+        score=70,
+        reviewed_on=d(2020, 5, 10),
+        answered_on=d(2020, 5, 15),
+        closed_on=d(2020, 5, 20),
+        answer="已补",
+    )
+    # Reviewed in May, answered only in June: unanswered at the month's end.
+    review(
+        c3,
+        status="answered",
+        score=86,
+        reviewed_on=d(2020, 5, 12),
+        answered_on=d(2020, 6, 2),
+        answer="已补",
+    )
+    # Drawn in May, reviewed in June: drawn, but neither scored nor unanswered in May.
+    review(c2, status="reviewed", score=40, reviewed_on=d(2020, 6, 3))
+    # April's sample, closed in May: not May's.
+    review(
+        c1,
+        month=d(2020, 4, 1),
+        status="closed",
+        score=10,
+        reviewed_on=d(2020, 4, 10),
+        answered_on=d(2020, 4, 12),
+        closed_on=d(2020, 5, 2),
+        answer="已补",
+    )
+
+    rows = rows_of(MonthlyReport.draft(MAY))
+    # By hand: drawn 3 (c1, c3, c2 of May); closed by 05-31: c1 only; average of the scores
+    # given by 05-31: (70 + 86) / 2 = 78; reviewed by 05-31 and not answered by then: c3.
+    assert rows[3].figures["reviews"] == {"drawn": 3, "closed": 1, "score": 78, "unanswered": 1}
+    assert rows[3].rectification.endswith(
+        "销号1人（甲校1人）。\n督导抽查案卷3份，已办结1份，平均得分78分，1份待学校答复。"
+    )
+    # Item 2 had no file drawn: no review sentence.
+    assert rows[2].rectification == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"
+    assert rows[2].figures["reviews"]["drawn"] == 0

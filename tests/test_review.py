@@ -102,3 +102,96 @@ def test_review_answer_close(client, files):
 def test_overdue_reviews_are_flagged(files):
     sampling.draw(MONTH, today=datetime.date(2026, 1, 1))
     assert CaseReview.unscoped.overdue().count() == CaseReview.unscoped.count()
+
+
+def listed(response):
+    """The review ids the list shows."""
+    import re
+
+    html = response.content.decode()
+    if 'id="cw-reviews"' not in html:
+        return []
+    table = html.split('id="cw-reviews"')[1].split("</table>")[0]
+    return [int(pk) for pk in re.findall(r"/reviews/(\d+)/", table)]
+
+
+def test_the_list_filters_by_school_month_item_status_and_overdue(client, files):
+    sampling.draw(MONTH, today=datetime.date(2026, 1, 1))  # every step long overdue
+    a, b = files["a"], files["b"]
+    in_a = set(CaseReview.unscoped.filter(school=a).values_list("pk", flat=True))
+    in_b = set(CaseReview.unscoped.filter(school=b).values_list("pk", flat=True))
+    assert in_a and in_b
+    one = CaseReview.unscoped.filter(school=a).first()
+    CaseReview.unscoped.filter(pk=one.pk).update(status="closed", closed_on=MONTH)
+    index = reverse("casework_review_index")
+
+    client.force_login(files["users"]["office"])
+    assert set(listed(client.get(index))) == in_a | in_b
+    assert set(listed(client.get(index, {"school": a.pk}))) == in_a
+    assert set(listed(client.get(index, {"month": "2026-11"}))) == in_a | in_b
+    assert listed(client.get(index, {"month": "2026-10"})) == []
+    assert set(listed(client.get(index, {"status": "closed"}))) == {one.pk}
+    # Closed reviews are never overdue.
+    assert set(listed(client.get(index, {"school": a.pk, "overdue": "on"}))) == in_a - {one.pk}
+    item3 = CaseReview.unscoped.filter(school=b).first().checklist_item
+    assert set(listed(client.get(index, {"item": item3.pk}))) == set(
+        CaseReview.unscoped.filter(checklist_item=item3).values_list("pk", flat=True)
+    )
+    bad = client.get(index, {"month": "十一月"})
+    assert "月份：" in bad.content.decode() and listed(bad) == []
+
+    # A school's manager is offered only their own school, and sees only its reviews.
+    client.force_login(files["users"]["manager_a"])
+    response = client.get(index, {"school": b.pk})
+    assert listed(response) == []
+    assert set(listed(client.get(index))) == in_a
+
+
+def test_the_health_rows_reviews_link_lists_that_schools_overdue_reviews(client, files):
+    sampling.draw(MONTH, today=datetime.date(2026, 1, 1))
+    a = files["a"]
+    client.force_login(files["users"]["office"])
+    html = client.get(reverse("casework_supervision_overview")).content.decode()
+    row = html.split(f'data-school="{a.pk}"')[1].split("</tr>")[0]
+    link = f"{reverse('casework_review_index')}?school={a.pk}&amp;overdue=on"
+    assert link in row
+    shown = listed(client.get(link.replace("&amp;", "&")))
+    assert set(shown) == set(CaseReview.unscoped.filter(school=a).values_list("pk", flat=True))
+
+
+def test_the_filtered_list_is_exported_and_the_export_logged(client, files):
+    import io
+
+    from openpyxl import load_workbook
+
+    from casework.access.models import AccessLog
+
+    sampling.draw(MONTH)
+    a = files["a"]
+    count_a = CaseReview.unscoped.filter(school=a).count()
+    export = reverse("casework_review_export")
+
+    client.force_login(files["users"]["office"])
+    index = client.get(reverse("casework_review_index"), {"school": a.pk}).content.decode()
+    assert f"{export}?school={a.pk}" in index and "导出" in index
+    response = client.get(export, {"school": a.pk})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("月份", "学校", "个案")
+    assert len(rows) - 1 == count_a
+    assert {r[1] for r in rows[1:]} == {"甲校"}
+    log = AccessLog.objects.filter(action=AccessLog.Action.EXPORT).latest("pk")
+    assert (log.user.username, log.row_count) == ("office", count_a)
+    assert log.filters == {"school": str(a.pk)}
+
+    # A school's staff export their own reviews with case numbers, not the children's names.
+    client.force_login(files["users"]["manager_a"])
+    rows = list(
+        load_workbook(io.BytesIO(client.get(export).content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][2] == "个案编号"
+    assert {r[2] for r in rows[1:]} == set(
+        CaseReview.unscoped.filter(school=a).values_list("case_id", flat=True)
+    )
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 2

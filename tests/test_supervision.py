@@ -205,3 +205,82 @@ def test_overview_has_a_health_row_per_school(client, ledger):
     # School A: case_a overdue (1), the item-5 finding past its deadline (1), no weekly report.
     assert re.findall(r">(\d+)</a>", row_a)[:2] == ["1", "1"]
     assert "未报送" in row_a
+
+
+def returned_closeoffs_ledger(ledger):
+    """Close-offs of item 3 proposed by school A and returned by the office, and others."""
+    from casework.closeoff import services
+    from casework.closeoff.models import CloseOff
+
+    users = {k: f.reload(u) for k, u in ledger["users"].items()}
+    case_a = Case.unscoped.get(pk=ledger["case_a"].pk)
+    first = services.propose(case_a, users["manager_a"], "已返校", "班主任核实")
+    services.send_back(first, users["office"], "无返校佐证")
+    # Returned once, proposed again and still pending: the school has answered it.
+    case_b = Case.unscoped.get(pk=ledger["case_b"].pk)
+    again = services.propose(case_b, users["manager_a"], "已返校", "核实")
+    services.send_back(again, users["office"], "缺家访记录")
+    services.propose(Case.unscoped.get(pk=case_b.pk), users["manager_a"], "已返校", "补家访记录")
+    # Item 5 is 吕志武's: a finding's close-off returned by its office.
+    finding = Finding.unscoped.get(checklist_item=ledger["item5"], school=ledger["a"])
+    other = CloseOff.unscoped.create(
+        finding=finding,
+        school=ledger["a"],
+        checklist_item=ledger["item5"],
+        state=CloseOff.State.RETURNED,
+        reason="已整改",
+        verification="照片",
+        proposed_by=users["manager_a"],
+        comment="照片不清",
+    )
+    return first, other
+
+
+def test_returned_closeoffs_wait_for_the_items_leader(client, ledger):
+    first, other = returned_closeoffs_ledger(ledger)
+    item3 = ChecklistItem.objects.get(number=3)
+    # By hand: item 3 has two returned close-offs; case_b's was proposed again, so only
+    # case_a's waits. Item 5's returned one is 吕志武's, not 万东旺's.
+    assert figures.returned_closeoffs([item3]) == [first]
+    assert figures.returned_closeoffs([ledger["item5"]]) == [other]
+
+    client.force_login(ledger["users"]["leader_wan"])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    waiting = html.split('class="cw-sv-waiting"')[1].split("</section>")[0]
+    assert re.findall(r'data-closeoff="(\d+)"', waiting) == [str(first.pk)]
+    assert reverse("casework_closeoff:decide", args=[first.pk]) in waiting
+    assert "无返校佐证" in waiting
+
+    page = client.get(reverse("casework_supervision_item", args=[3])).content.decode()
+    assert re.findall(r'data-closeoff="(\d+)"', page) == [str(first.pk)]
+    page5 = client.get(reverse("casework_supervision_item", args=[5])).content.decode()
+    assert re.findall(r'data-closeoff="(\d+)"', page5) == [str(other.pk)]
+
+    client.force_login(ledger["users"]["leader_lv"])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert re.findall(r'data-closeoff="(\d+)"', html) == [str(other.pk)]
+
+
+def test_a_verified_closeoff_no_longer_waits(ledger):
+    from casework.closeoff import services
+
+    first, _other = returned_closeoffs_ledger(ledger)
+    office = f.reload(ledger["users"]["office"])
+    manager = f.reload(ledger["users"]["manager_a"])
+    again = services.propose(Case.unscoped.get(pk=ledger["case_a"].pk), manager, "返校", "核实")
+    services.verify(again, office)
+    assert figures.returned_closeoffs([ChecklistItem.objects.get(number=3)]) == []
+
+
+def test_a_phone_shows_a_tick_every_eighth_week_and_the_last():
+    weeks = figures.weeks_until(TODAY)
+    chart = item_chart({"weeks": weeks, "opened": [0] * 26, "closed": [0] * 26, "visits": [0] * 26})
+    ticks = [
+        (weeks.index(m), t["minor"])
+        for t in chart["ticks"]
+        for m in weeks
+        if t["label"] == f"{m.month}/{m.day}"
+    ]
+    # Screen: weeks 0, 4, ..., 20 and the last (25); phone: the ones not minor.
+    assert [i for i, _minor in ticks] == [0, 4, 8, 12, 16, 20, 25]
+    assert [i for i, minor in ticks if not minor] == [0, 8, 16, 25]

@@ -17,6 +17,18 @@ class CloseOffQuerySet(models.QuerySet):
         """Proposed and waiting for the responsible office."""
         return self.filter(state=CloseOff.State.PENDING)
 
+    def returned_standing(self):
+        """Returned, and not yet proposed again: the school still owes a new proposal."""
+        later = CloseOff.unscoped.filter(
+            models.Q(case=models.OuterRef("case")) | models.Q(finding=models.OuterRef("finding")),
+            pk__gt=models.OuterRef("pk"),
+        )
+        return self.filter(state=CloseOff.State.RETURNED).exclude(models.Exists(later))
+
+    def for_leader(self, name):
+        """Close-offs under the checklist items the named leader answers for."""
+        return self.filter(checklist_item__leader=name)
+
     def for_offices(self, offices):
         """Close-offs under checklist items that any of the given offices answers for."""
         query = models.Q(pk__in=[])

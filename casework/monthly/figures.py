@@ -19,6 +19,7 @@ from casework.evidence.models import Attachment
 from casework.models.cases import Case, HomeVisit, SupportRecord
 from casework.models.findings import Finding
 from casework.models.reference import ChecklistItem
+from casework.review.figures import month_review_figures
 
 PROBLEM_CHARS = 60
 
@@ -235,11 +236,29 @@ def school_text(fig):
     )
 
 
+def review_text(fig):
+    """The 督查 sentence: the month's sampled case files of the item, or nothing if none."""
+    reviews = fig.get("reviews") or {}
+    if not reviews.get("drawn"):
+        return ""
+    parts = [
+        _("%(count)s case files drawn for supervisory review") % {"count": reviews["drawn"]},
+        _("%(count)s reviews closed") % {"count": reviews["closed"]},
+    ]
+    if reviews["score"] is not None:
+        parts.append(_("average score %(score)s") % {"score": reviews["score"]})
+    parts.append(_("%(count)s awaiting the school's answer") % {"count": reviews["unanswered"]})
+    return pgettext("clause separator", ", ").join(parts) + pgettext("sentence end", ".")
+
+
 def item_figures(item, month, user=None):
     start, end = first_of_month(month), last_of_month(month)
     if item.scope == ChecklistItem.Scope.CHILDREN:
-        return children_figures(item, start, end, user=user)
-    return school_figures(item, start, end, user=user)
+        fig = children_figures(item, start, end, user=user)
+    else:
+        fig = school_figures(item, start, end, user=user)
+    fig["reviews"] = month_review_figures(item, start, end, user=user)
+    return fig
 
 
 def draft_row(row, item, month, user=None):
@@ -256,6 +275,9 @@ def draft_row(row, item, month, user=None):
     with translation.override(settings.LANGUAGE_CODE):
         text = children_text if row.figures["kind"] == "children" else school_text
         row.drafted_problems, row.drafted_rectification = text(row.figures)
+        # 一月一督查: the month's sampled files close the rectification text.
+        if reviews := review_text(row.figures):
+            row.drafted_rectification = f"{row.drafted_rectification}\n{reviews}"
     row.problems_found = row.drafted_problems
     row.rectification = row.drafted_rectification
     return row

@@ -2,16 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from casework.access.audit import log_export
 from casework.links import case_file_url
-from casework.review.forms import AnswerForm, CloseForm, ReviewForm
+from casework.review.export import review_rows, review_workbook
+from casework.review.forms import AnswerForm, CloseForm, ReviewFilterForm, ReviewForm
 from casework.review.models import CaseReview, step_deadline
 from casework.review.permissions import can_answer, can_review, can_see_reviews
 
@@ -33,19 +37,53 @@ class ReviewMixin(WagtailAdminTemplateMixin):
 class ReviewIndexView(ReviewMixin, TemplateView):
     template_name = "casework/review/index.html"
     page_title = gettext_lazy("Case file reviews")
+    #: The list shows this many; the export has every row the filters leave.
+    shown = 500
+
+    def filtered(self):
+        self.filters = ReviewFilterForm(self.request.GET or None, user=self.request.user)
+        reviews = self.reviews().order_by("-month", "status", "due_on", "school__name", "pk")
+        if not self.request.GET:
+            return reviews
+        return self.filters.filter(reviews, timezone.localdate())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        reviews = self.reviews()
-        mine = self.request.GET.get("mine") == "1"
-        if mine:
-            reviews = reviews.filter(reviewer=self.request.user)
+        reviews = self.filtered()
+        query = self.request.GET.urlencode()
         context.update(
-            reviews=reviews.order_by("-month", "status", "due_on", "school__name", "pk")[:500],
-            mine=mine,
+            reviews=reviews[: self.shown],
+            total=reviews.count(),
+            filters=self.filters,
+            mine=self.filters.is_bound
+            and self.filters.is_valid()
+            and self.filters.cleaned_data["mine"],
+            export_url=reverse("casework_review_export") + (f"?{query}" if query else ""),
             today=timezone.localdate(),
         )
         return context
+
+
+class ReviewExportView(ReviewIndexView):
+    """导出: the filtered list as a spreadsheet, logged with who, the filters and the rows."""
+
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def get(self, request, *args, **kwargs):
+        reviews = self.filtered()
+        if self.filters.is_bound and not self.filters.is_valid():
+            messages.error(request, _("The list could not be exported: check its filters."))
+            return redirect(reverse("casework_review_index") + f"?{request.GET.urlencode()}")
+        today = timezone.localdate()
+        heading, rows = review_rows(reviews, request.user, today)
+        log_export(
+            request.user, "case file reviews", filters=self.filters.applied(), row_count=len(rows)
+        )
+        response = HttpResponse(review_workbook(heading, rows), content_type=self.XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{_('Case file reviews')}-{today:%Y%m%d}.xlsx"
+        )
+        return response
 
 
 class ReviewView(ReviewMixin, TemplateView):

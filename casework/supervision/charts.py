@@ -14,17 +14,23 @@ ITEM_SERIES = [
 ]
 
 
-def line_chart(weeks, series, width=640, height=200, pad=30):
-    """Coordinates for a line chart of weekly values; ``series`` is [(label, colour, values)]."""
+def line_chart(weeks, series, width=640, height=220, left=48, right=20, top_pad=16, bottom=40):
+    """Coordinates for a line chart of weekly values; ``series`` is [(label, colour, values)].
+
+    The margins leave room for labels drawn large: on a phone the chart is shrunk to about half
+    its width, so the stylesheet doubles the labels' size there (``.cw-sv-chart`` in
+    css/casework.css) and hides the minor ticks.
+    """
     top = max([1, *(v for _label, _colour, values in series for v in values)])
-    step = (width - 2 * pad) / max(1, len(weeks) - 1)
+    step = (width - left - right) / max(1, len(weeks) - 1)
+    base = height - bottom
 
     def y(value):
-        return round(height - pad - value * (height - 2 * pad) / top, 1)
+        return round(base - value * (base - top_pad) / top, 1)
 
     drawn = []
     for label, colour, values in series:
-        points = [(round(pad + i * step, 1), y(v)) for i, v in enumerate(values)]
+        points = [(round(left + i * step, 1), y(v)) for i, v in enumerate(values)]
         drawn.append(
             {
                 "label": label,
@@ -36,21 +42,28 @@ def line_chart(weeks, series, width=640, height=200, pad=30):
                 ],
             }
         )
-    # A tick every fourth week keeps 26 labels legible on a phone.
+    last = len(weeks) - 1
+    # A tick every fourth week on a screen, every eighth on a phone (the others are "minor");
+    # the last week always has its label, and a regular one too close to it is left out.
     ticks = [
-        {"x": round(pad + i * step, 1), "label": f"{monday.month}/{monday.day}"}
+        {
+            "x": round(left + i * step, 1),
+            "label": f"{monday.month}/{monday.day}",
+            "minor": i != last and i % 8 != 0,
+            # The last label ends at its week, so that it is not cut off at the right edge.
+            "anchor": "end" if i == last and i else "middle",
+        }
         for i, monday in enumerate(weeks)
-        # The last week always has its label; a regular one too close to it would overlap.
-        if (i % 4 == 0 and i < len(weeks) - 3) or i == len(weeks) - 1
+        if (i % 4 == 0 and i < last - 3) or i == last
     ]
     return {
         "width": width,
         "height": height,
-        "pad": pad,
+        "left": left,
         "top": top,
         "top_y": y(top),
-        "base_y": height - pad,
-        "right_x": width - pad,
+        "base_y": base,
+        "right_x": width - right,
         "series": drawn,
         "ticks": ticks,
     }

@@ -33,10 +33,12 @@ class LeaderPanel(Component):
         reviews = CaseReview.objects.for_user(self.user).filter(
             checklist_item__leader=self.leader_name
         )
+        entries = [item_context(item, today) for item in items]
         return {
             "leader_name": self.leader_name,
             "today": today,
-            "items": [item_context(item, today) for item in items],
+            "items": entries,
+            "returned": [closeoff for entry in entries for closeoff in entry["returned"]],
             "approvals": waiting_approvals(self.leader_name),
             "unanswered": reviews.unanswered().count(),
             "reviews_overdue": reviews.overdue(today).count(),

@@ -21,6 +21,7 @@ import datetime
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from casework.closeoff.models import CloseOff
 from casework.conf import conf
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, week_monday
 from casework.review.models import CaseReview
@@ -108,6 +109,20 @@ def item_figures(item, today):
         "reviews_unanswered": reviews.unanswered().count(),
         "reviews_overdue": reviews.overdue(today).count(),
     }
+
+
+def returned_closeoffs(items):
+    """Close-offs the items' offices returned that the school has not proposed again.
+
+    What waits for the leader: each is a case or finding its school claimed done and the office
+    found not done. Newest decision first.
+    """
+    return list(
+        CloseOff.objects.returned_standing()
+        .filter(checklist_item__in=items)
+        .select_related("case__student", "finding", "school", "checklist_item", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
 
 
 def schools_by_overdue(item, today, limit=10):

@@ -21,6 +21,7 @@ def item_context(item, today):
         "figures": figures.item_figures(item, today),
         "chart": item_chart(figures.weekly_series(item, today)),
         "ranking": bar_rows(figures.schools_by_overdue(item, today), "total"),
+        "returned": figures.returned_closeoffs([item]),
         "url": reverse("casework_supervision_item", args=[item.number]),
     }
 
