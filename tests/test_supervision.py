@@ -284,3 +284,26 @@ def test_a_phone_shows_a_tick_every_eighth_week_and_the_last():
     # Screen: weeks 0, 4, ..., 20 and the last (25); phone: the ones not minor.
     assert [i for i, _minor in ticks] == [0, 4, 8, 12, 16, 20, 25]
     assert [i for i, minor in ticks if not minor] == [0, 8, 16, 25]
+
+
+def test_the_health_row_shows_the_campaigns_households_visited_this_term(client, ledger):
+    from casework.campaign.models import Household, group_households
+    from casework.dates import term_start
+    from casework.models import HomeVisit, Student
+
+    group_households(Student.unscoped.filter(school=ledger["a"]))
+    start = term_start()
+    households = list(Household.unscoped.filter(school=ledger["a"]))
+    visited = sum(
+        1
+        for h in households
+        if HomeVisit.unscoped.filter(
+            case__student__in=h.students.all(), mode="home", visited_on__gte=start
+        ).exists()
+        or h.campaign_visits.filter(mode="home", visited_on__gte=start).exists()
+    )
+    assert households
+    client.force_login(ledger["users"]["office"])
+    html = client.get(reverse("casework_supervision_overview")).content.decode()
+    row_a = html.split('id="cw-sv-health"')[1].split(f'data-school="{ledger["a"].pk}"')[1]
+    assert f">{visited} / {len(households)}</a>" in row_a.split("</tr>")[0]

@@ -21,8 +21,10 @@ import datetime
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from casework.campaign.models import Household
 from casework.closeoff.models import CloseOff
 from casework.conf import conf
+from casework.dates import term_start
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, week_monday
 from casework.review.models import CaseReview
 
@@ -155,7 +157,8 @@ def schools_by_overdue(item, today, limit=10):
 
 
 def school_health(today):
-    """One row per school: overdue visits, findings past deadline, weekly report, reviews."""
+    """One row per school: overdue visits, findings past deadline, weekly report, reviews, and
+    the visit campaign's households visited this term out of those grouped so far."""
     from casework.models import WeeklyReport
 
     open_case = ~Q(students__cases__status=Case.Status.CLOSED)
@@ -178,6 +181,14 @@ def school_health(today):
     reviews_overdue = dict(
         CaseReview.objects.overdue(today).values_list("school").annotate(n=Count("id"))
     )
+    households = Household.objects.all()
+    totals = dict(households.values_list("school").annotate(n=Count("id")).order_by())
+    visited = dict(
+        Household.objects.filter(pk__in=households.visited_since(term_start(today)).values("pk"))
+        .values_list("school")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return [
         {
             "school": school,
@@ -185,6 +196,8 @@ def school_health(today):
             "findings_past_deadline": school.findings_past_deadline,
             "weekly_filed": school.pk in filed,
             "reviews_overdue": reviews_overdue.get(school.pk, 0),
+            "households": totals.get(school.pk, 0),
+            "households_visited": visited.get(school.pk, 0),
         }
         for school in schools
     ]
