@@ -75,10 +75,10 @@ def test_office_fills_the_month_the_leaders_approve_and_excel_holds_it(
     expect(page.locator("main table tbody tr", has_text=title)).to_contain_text("审核中")
     page.context.clear_cookies()
 
-    # Each leader approves their own rows, from the review waiting on their dashboard.
+    # Each leader approves their own rows, from the to-do of their 督战 panel on the dashboard.
     for username, rows in LEADERS.items():
         login(page, username)
-        page.get_by_role("link", name=title).click()
+        page.get_by_role("link", name=f"审核{title}中您负责的事项").click()
         page.wait_for_url(edit_url)
         expect_writable_rows(page, rows)
         page.locator("footer .w-dropdown__toggle").click()
