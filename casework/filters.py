@@ -28,6 +28,11 @@ class StudentFilterSet(WagtailFilterSet):
     is_tekun = django_filters.BooleanFilter(label=_("extreme-hardship support"))
     is_left_behind = django_filters.BooleanFilter(label=_("left-behind child"))
     is_disabled = django_filters.BooleanFilter(label=_("disabled"))
+    is_migrant_child = django_filters.BooleanFilter(label=_("migrant worker's child (随迁子女)"))
+    # 无身份证号: children registered with another document (Z-其他, a passport …).
+    no_id_number = django_filters.BooleanFilter(
+        label=_("no ID number"), field_name="id_number", lookup_expr="isnull"
+    )
 
     class Meta:
         model = Student

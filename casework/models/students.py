@@ -40,6 +40,13 @@ class Student(RevisionMixin, ScopedModel):
         THIRD = 3, _("grade 3")
         FOURTH = 4, _("grade 4")
 
+    class DocumentType(models.TextChoices):
+        # The national roll's 身份证件类型; only a resident ID goes into ``id_number``.
+        RESIDENT_ID = "resident_id", _("resident ID card")
+        HK_MACAO_TAIWAN = "hk_macao_taiwan", _("Hong Kong, Macao or Taiwan document")
+        PASSPORT = "passport", _("passport")
+        OTHER = "other", _("other document")
+
     class Placement(models.TextChoices):
         REGULAR_CLASS = "regular_class", _("regular class")
         SPECIAL_SCHOOL = "special_school", _("special school")
@@ -49,6 +56,12 @@ class Student(RevisionMixin, ScopedModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     id_number = IDNumberField(_("ID number"), blank=True, null=True)
+    id_document_type = models.CharField(
+        _("identity document type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.RESIDENT_ID,
+    )
     student_number = models.CharField(_("student number"), max_length=30, blank=True, null=True)
     school = models.ForeignKey(
         School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="students"
@@ -78,6 +91,8 @@ class Student(RevisionMixin, ScopedModel):
     lives_with = models.CharField(
         _("lives with"), max_length=20, choices=LivesWith.choices, blank=True
     )
+    # The national roll's 是否进城务工人员随迁子女 column; set on import.
+    is_migrant_child = models.BooleanField(_("migrant worker's child (随迁子女)"), default=False)
     is_disabled = models.BooleanField(_("disabled"), default=False)
     disability_category = models.CharField(
         _("disability category"), max_length=20, choices=DisabilityCategory.choices, blank=True
@@ -153,6 +168,11 @@ class Student(RevisionMixin, ScopedModel):
         super().clean()
         self.student_number = (self.student_number or "").strip() or None
         errors = {}
+        if not self.id_number and self.id_document_type == self.DocumentType.RESIDENT_ID:
+            errors["id_number"] = _(
+                "Give the ID number of a child registered with a resident ID card; only a "
+                "child registered with another document may have none."
+            )
         if self.id_number and self.birth_date:
             born = birth_date_from_id(self.id_number)
             if born and born != self.birth_date:

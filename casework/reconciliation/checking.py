@@ -29,12 +29,15 @@ from casework.reconciliation.values import (
     date_value,
     disability_category_value,
     disability_grade_value,
+    disabled_value,
+    document_type_value,
     gender_value,
     header_field,
     id_number_value,
     left_behind_value,
     name_value,
     phone_value,
+    regular_class_value,
     text_value,
     year_value,
     yes_no_value,
@@ -66,6 +69,10 @@ _READERS = {
     "disability_grade": disability_grade_value,
     "left_behind": left_behind_value,
     "orphan": yes_no_value,
+    "id_document_type": document_type_value,
+    "migrant": yes_no_value,
+    "disabled": disabled_value,
+    "regular_class": regular_class_value,
 }
 
 
@@ -73,10 +80,15 @@ def check_values(raw, kind, batch):
     """The row's values, normalised; raises RowProblem for the first thing that is wrong."""
     if not name_value(raw.get("name")):
         raise RowProblem("name", _("The name is missing."))
+    document = document_type_value(raw.get("id_document_type"))
     try:
         id_number = id_number_value(raw.get("id_number"))
     except ValueError as error:
-        raise RowProblem("id_number", str(error)) from None
+        if document == Student.DocumentType.RESIDENT_ID:
+            raise RowProblem("id_number", str(error)) from None
+        # Registered with another document (Z-其他, a passport …): kept without an ID number,
+        # as ``id_number`` holds resident ID numbers only; matched by name, birth date, guardian.
+        id_number = ""
     data = {"name": name_value(raw["name"])}
     for name in KIND_FIELDS[kind]:
         if name in ("name", "id_number", "gender") or name not in raw:
@@ -93,6 +105,20 @@ def check_values(raw, kind, batch):
         data["gender"] = gender_value(raw.get("gender"), id_number)
     except ValueError as error:
         raise RowProblem("gender", str(error)) from None
+    if "disabled" in data:
+        category = data.pop("disabled")
+        data["disabled"] = bool(category)
+        if category:
+            data["disability_category"] = category
+    if data.pop("regular_class", False):
+        data["placement"] = Student.Placement.REGULAR_CLASS
+    if not id_number:
+        if "birth_date" not in data:
+            raise RowProblem(
+                "birth_date",
+                _("The date of birth is missing; a child without an ID number needs it."),
+            )
+        return id_number, _limited(data)
     born = birth_date_from_id(id_number)
     if "birth_date" in data and data["birth_date"] != born:
         raise RowProblem(
@@ -101,12 +127,22 @@ def check_values(raw, kind, batch):
             % {"date": born.isoformat()},
         )
     data["birth_date"] = born
-    for name, limit in _MAX_LENGTH.items():
-        if len(str(data.get(name, ""))) > limit:
-            raise RowProblem(name, _("Too long: at most %(limit)d characters.") % {"limit": limit})
+    _limited(data)
     if kind == ImportKind.POPULATION and not data.get("township") and batch.township:
         data["township"] = batch.township
     return id_number, data
+
+
+def _limited(data):
+    for name, limit in _MAX_LENGTH.items():
+        if len(str(data.get(name, ""))) > limit:
+            raise RowProblem(name, _("Too long: at most %(limit)d characters.") % {"limit": limit})
+    return data
+
+
+def person_key(values):
+    """Who a child without an ID number is: name, date of birth and guardian (in one school)."""
+    return (values.get("name"), values.get("birth_date"), values.get("guardian_name") or "")
 
 
 class RollContext:
@@ -124,6 +160,15 @@ class RollContext:
         )
 
     def problem(self, id_number, data):
+        if not id_number:
+            # Nothing to compare across schools; a student number is refused only when it
+            # belongs to a child with an ID number.
+            number = data.get("student_number")
+            if number and self.owner_of_number.get(number):
+                return RowProblem(
+                    "student_number", _("This student number belongs to another student.")
+                )
+            return None
         school_id = self.school_of.get(id_number)
         if school_id is not None and school_id != self.batch.school_id:
             return RowProblem(
@@ -141,9 +186,10 @@ class RollContext:
         return None
 
     def remember(self, id_number, data):
-        self.school_of[id_number] = self.batch.school_id
+        if id_number:
+            self.school_of[id_number] = self.batch.school_id
         if data.get("student_number"):
-            self.owner_of_number[data["student_number"]] = id_number
+            self.owner_of_number[data["student_number"]] = id_number or None
 
 
 def _students_by_id(school_id, id_numbers):
@@ -154,6 +200,13 @@ def _students_by_id(school_id, id_numbers):
             *fields
         )
     }
+
+
+def _students_without_id(school_id):
+    """The school's children without an ID number, by ``person_key``."""
+    fields = ["pk", "id_number", *ROLL_TO_STUDENT.values()]
+    rows = Student.unscoped.filter(school_id=school_id, id_number=None).values(*fields)
+    return {person_key(row): row for row in rows}
 
 
 def _entries_by_id(kind, id_numbers):
@@ -184,6 +237,8 @@ def _describe(changes):
         label = Student._meta.get_field(name).verbose_name
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
+        elif choices := Student._meta.get_field(name).choices:
+            value = dict(choices).get(value, value)
         parts.append(f"{label}：{value}")
     return "、".join(str(p) for p in parts)
 
@@ -316,11 +371,21 @@ def _check_rows(batch, sheet):
         row = CheckedRow(number=number, accepted=True, name=name_value(raw.get("name")))
         try:
             row.id_number, row.data = check_values(raw, batch.kind, batch)
-            first = first_row_of_id.get(row.id_number)
-            if first:
+            key = row.id_number or person_key(row.data)
+            first = first_row_of_id.get(key)
+            if first and row.id_number:
                 raise RowProblem(
                     "id_number",
                     _("Duplicate of row %(row)d (the same ID number).") % {"row": first},
+                )
+            if first:
+                raise RowProblem(
+                    "name",
+                    _(
+                        "Duplicate of row %(row)d (no ID number, and the same name, date of "
+                        "birth and guardian)."
+                    )
+                    % {"row": first},
                 )
             number_of_student = row.data.get("student_number")
             if number_of_student and number_of_student in first_row_of_number:
@@ -340,7 +405,7 @@ def _check_rows(batch, sheet):
                 row.data = {k: text_value(v) for k, v in raw.items()}
             counts["refused_rows"] += 1
         else:
-            first_row_of_id[row.id_number] = number
+            first_row_of_id[row.id_number or person_key(row.data)] = number
             if row.data.get("student_number"):
                 first_row_of_number[row.data["student_number"]] = number
             counts["accepted_rows"] += 1
@@ -362,13 +427,19 @@ def _decide_actions(batch, rows):
     """Say for each accepted row what committing it would do to the ledger."""
     if not rows:
         return
-    ids = [row.id_number for row in rows]
+    ids = [row.id_number for row in rows if row.id_number]
+    without_id = {}
     if batch.kind == ImportKind.ROLL:
         existing, mapping = _students_by_id(batch.school_id, ids), ROLL_TO_STUDENT
+        if len(ids) < len(rows):
+            without_id = _students_without_id(batch.school_id)
     else:
         existing, mapping = _entries_by_id(batch.kind, ids), ROW_TO_ENTRY
     for row in rows:
-        record = existing.get(row.id_number)
+        if row.id_number:
+            record = existing.get(row.id_number)
+        else:
+            record = without_id.get(person_key(row.data))
         if record is None:
             row.action = ImportRow.Action.CREATE
         elif changes := _changes(record, row.data, mapping):

@@ -17,7 +17,9 @@ from casework.reconciliation.checking import (
     _entries_by_id,
     _from_json,
     _students_by_id,
+    _students_without_id,
     _update,
+    person_key,
 )
 from casework.reconciliation.values import CHUNK, ROLL_TO_STUDENT, ROW_TO_ENTRY
 from casework.reconciliation.versions import replace_previous
@@ -115,6 +117,9 @@ def _commit_chunk(batch, roll, rows, counts):
     refused, actions = [], {}
     if roll is not None:
         existing = _students_by_id(batch.school_id, [r["id_number"] for r in rows])
+        without_id = {}
+        if any(not r["id_number"] for r in rows):
+            without_id = _students_without_id(batch.school_id)
         creates, updates = [], []
         for row in rows:
             data = _from_json(row["data"])
@@ -122,12 +127,15 @@ def _commit_chunk(batch, roll, rows, counts):
             if problem:
                 refused.append((row["pk"], problem))
                 continue
-            record = existing.get(row["id_number"])
+            if row["id_number"]:
+                record = existing.get(row["id_number"])
+            else:
+                record = without_id.get(person_key(data))
             if record is None:
                 creates.append(
                     Student(
                         school_id=batch.school_id,
-                        id_number=row["id_number"],
+                        id_number=row["id_number"] or None,
                         **{ROLL_TO_STUDENT[k]: v for k, v in data.items() if k in ROLL_TO_STUDENT},
                     )
                 )

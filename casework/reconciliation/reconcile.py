@@ -181,7 +181,8 @@ def reconcile(user, since=None, on=None):
             findings[FindingKind.MISSED].append(found(FindingKind.MISSED, pk, id_number))
     for pk in aided:
         id_number = by_pk.get(pk, (None,))[0]
-        if pk in by_pk and not on_lists.get(id_number):
+        # A child without an ID number cannot be looked up on the lists: no finding either way.
+        if pk in by_pk and id_number and not on_lists.get(id_number):
             findings[FindingKind.WRONG].append(found(FindingKind.WRONG, pk, id_number))
     # Every listed child of school age accounted for: a school-age list is taken as it is;
     # a child on an aid list counts if of compulsory-school age on the reference date.

@@ -74,6 +74,10 @@ HEADER_SYNONYMS = {
     # The national student-roll system's circumstance columns (全国中小学生学籍信息管理系统).
     "left_behind": ["是否留守儿童", "留守儿童", "是否留守"],
     "orphan": ["是否孤儿", "孤儿"],
+    "id_document_type": ["身份证件类型", "证件类型"],
+    "migrant": ["是否进城务工人员随迁子女", "进城务工人员随迁子女", "随迁子女", "是否随迁子女"],
+    "disabled": ["残疾人类型", "残疾类型", "残疾类别", "是否残疾"],
+    "regular_class": ["随班就读", "是否随班就读"],
 }
 
 _COMMON = ["name", "id_number", "gender", "birth_date", "phone", "township", "village", "address"]
@@ -88,6 +92,10 @@ KIND_FIELDS = {
         "guardian_relation",
         "left_behind",
         "orphan",
+        "id_document_type",
+        "migrant",
+        "disabled",
+        "regular_class",
     ],
     ImportKind.POVERTY: [*_COMMON, "household_head", "exit_year"],
     ImportKind.CIVIL_AFFAIRS: [*_COMMON, "household_head", "civil_category"],
@@ -112,6 +120,11 @@ ROLL_TO_STUDENT = {
     "address": "address",
     "left_behind": "is_left_behind",
     "orphan": "is_orphan",
+    "id_document_type": "id_document_type",
+    "migrant": "is_migrant_child",
+    "disabled": "is_disabled",
+    "disability_category": "disability_category",
+    "placement": "placement",
 }
 #: What an agency-list row writes into its entry.
 ROW_TO_ENTRY = {
@@ -275,8 +288,10 @@ def gender_value(value, id_number):
         return Student.Gender.MALE
     if text in ("女", "女性", "F", "FEMALE"):
         return Student.Gender.FEMALE
-    if not text:
+    if not text and id_number:
         return gender_from_id(id_number)
+    if not text:
+        raise ValueError(_("The gender is missing; a child without an ID number needs it."))
     raise ValueError(_("“%(value)s” is not a gender: write 男 or 女.") % {"value": text})
 
 
@@ -300,6 +315,36 @@ def left_behind_value(value):
     if text.startswith("非留守"):
         return False
     if "留守" in text:
+        return True
+    return yes_no_value(value)
+
+
+def document_type_value(value):
+    """身份证件类型: "1-居民身份证", "6-护照", "Z-其他" …; an empty cell is a resident ID."""
+    text = coded_value(value)
+    if not text or "居民身份证" in text or text == "身份证":
+        return Student.DocumentType.RESIDENT_ID
+    if any(place in text for place in ("香港", "澳门", "台湾", "港澳")):
+        return Student.DocumentType.HK_MACAO_TAIWAN
+    if "护照" in text:
+        return Student.DocumentType.PASSPORT
+    return Student.DocumentType.OTHER
+
+
+def disabled_value(value):
+    """残疾人类型: "0-非残疾" is "" (not disabled); "1-视力残疾" … is the category."""
+    text = coded_value(value)
+    if text.startswith("非") or text.upper() in _NO:
+        return ""
+    return disability_category_value(text)
+
+
+def regular_class_value(value):
+    """随班就读: "0-非随班就读" is no, "1-视力残疾随班就读" … yes, or 是/否."""
+    text = coded_value(value)
+    if text.startswith("非"):
+        return False
+    if "随班就读" in text:
         return True
     return yes_no_value(value)
 
