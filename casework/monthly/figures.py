@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -115,14 +115,16 @@ def school_figures(item, start, end, user=None):
     closed = findings.filter(status="closed", closed_on__range=(start, end)).order_by(
         "closed_on", "id"
     )
+    # Past the 整改时限 and not closed off (verified): at the month's end, or today for the month
+    # under way, where a deadline later in the month is not late yet.
+    late_on = min(end, timezone.localdate())
     return {
         "kind": "schools",
         "found": _by_school(found, "school__name"),
         "found_total": found.count(),
         "found_list": [[f.school.name, f.problem] for f in found],
         "open_at_end": _open_at(findings, end, "found_on").count(),
-        # Past the 整改时限 at the month's end and not closed off (verified) by then.
-        "overdue": _open_at(findings, end, "found_on").filter(deadline__lt=end).count(),
+        "overdue": _open_at(findings, late_on, "found_on").filter(deadline__lt=late_on).count(),
         "closed": _by_school(closed, "school__name"),
         "closed_total": closed.count(),
         "closed_list": [[f.school.name, f.rectification] for f in closed],
