@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from casework.access.models import AccessLog
 from casework.dates import week_label
-from casework.models import WeeklyReport
+from casework.models import Term, TermFigures, WeeklyReport
+from casework.weekly import figures as weekly_report
 from tests import factories as f
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -124,3 +125,41 @@ def test_who_may_not_see_reports_gets_no_file_and_no_log(client, week):
 def test_the_weekly_pages_offer_the_export(client, week):
     client.force_login(week["users"]["office"])
     assert "导出Excel" in client.get(reverse("casework_weekly_index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_term_figures_are_proposed_from_the_rolls_and_the_ledger(client, week):
+    a = week["a"]
+    moved = f.make_case(f.make_student(a, name="转走了"))
+    f.make_visit(moved, visited_on=datetime.date(2025, 3, 5), child_state="transferred_known")
+    away = f.make_case(f.make_student(a, name="请长假"))
+    f.make_visit(away, visited_on=datetime.date(2025, 3, 6), child_state="long_leave")
+    # School A on 14 March: 王小明 (no visit), =1+1 (suspected), 已劝返, 下周才辍学 (not yet),
+    # 请长假 still on the roll; 转走了 off it. School B's two children never count.
+    expected = {
+        "school_age_population": None,
+        "enrolled": 5,
+        "transferred_known": 1,
+        "transferred_unknown": 0,
+        "long_leave": 1,
+    }
+    assert weekly_report.proposed_term_figures(a, datetime.date(2025, 3, 14)) == expected
+    TermFigures.unscoped.create(
+        school=a,
+        school_year=2024,
+        term=Term.SECOND,
+        school_age_population=520,
+        enrolled=500,
+        transferred_known=3,
+        transferred_unknown=1,
+        long_leave=2,
+    )
+    client.force_login(week["users"]["manager_a"])
+    page = client.get(reverse("casework_term_figures", args=[a.pk, 2024, Term.SECOND]))
+    rows = page.context["proposals"]
+    enrolled = rows[1]
+    assert (enrolled["proposed"], enrolled["saved"], enrolled["difference"]) == (5, 500, 495)
+    assert rows[0]["proposed"] is None and rows[0]["difference"] is None
+    assert "系统测算" in page.content.decode()
+    # The school's typed figure is still what is saved.
+    assert TermFigures.unscoped.get(school=a).enrolled == 500

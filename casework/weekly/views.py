@@ -328,6 +328,25 @@ class TermFiguresView(ReportsMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["index_url"] = reverse("casework_weekly_index")
+        proposed = weekly_report.proposed_term_figures(self.school, timezone.localdate())
+        # What is saved, not what an invalid POST put on the form's instance.
+        saved = (
+            TermFigures.objects.filter(
+                school=self.school, school_year=self.school_year, term=self.term
+            ).first()
+            or TermFigures()
+        )
+        context["proposals"] = [
+            {
+                "label": field_label(TermFigures, name),
+                "proposed": proposed[name],
+                "saved": getattr(saved, name) if saved.pk else None,
+                "difference": getattr(saved, name) - proposed[name]
+                if saved.pk and proposed[name] is not None
+                else None,
+            }
+            for name in TERM_FIGURES
+        ]
         return context
 
     def form_valid(self, form):
