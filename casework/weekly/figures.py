@@ -182,3 +182,25 @@ def chart(totals, width=640, height=220, pad=32):
         "series": series,
         "ticks": ticks,
     }
+
+
+#: States that take a child off the school's roll for the proposed enrolled figure.
+OFF_ROLL = [ChildState.TRANSFERRED_KNOWN, ChildState.TRANSFERRED_UNKNOWN, ChildState.DROPPED_OUT]
+
+
+def proposed_term_figures(school, day):
+    """两清两明 figures as the rolls and the ledger give them on ``day`` (系统测算).
+
+    enrolled: the school's Student records less those whose latest visit records them as
+    transferred out or dropped out; the transferred and long-leave figures: children whose state
+    as of ``day`` is that state. The school-age population is not in the system (None).
+    """
+    students = latest_state(Student.objects.filter(school=school), day)
+    counted = {row["state"]: row["n"] for row in students.values("state").annotate(n=Count("id"))}
+    return {
+        "school_age_population": None,
+        "enrolled": sum(counted.values()) - sum(counted.get(s, 0) for s in OFF_ROLL),
+        "transferred_known": counted.get(ChildState.TRANSFERRED_KNOWN, 0),
+        "transferred_unknown": counted.get(ChildState.TRANSFERRED_UNKNOWN, 0),
+        "long_leave": counted.get(ChildState.LONG_LEAVE, 0),
+    }
