@@ -254,6 +254,7 @@ class WeeklyReportView(ReportsMixin, FormView):
                 for name in WEEKLY_FIGURES
             ],
             index_url=reverse("casework_weekly_index"),
+            at_risk=weekly_report.pupils_at_risk(self.school, self.week_start),
         )
         return context
 
