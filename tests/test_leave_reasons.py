@@ -160,3 +160,31 @@ def test_the_monthly_draft_of_item_3_counts_dropouts_by_reason(two_schools):
     assert fig["out_by_reason"] == {"work": 2, "aversion": 1}
     assert "外出务工2人，厌学1人" in problems
     assert "其中学困生1人" in problems
+
+
+@pytest.mark.django_db
+def test_the_campaign_visit_asks_the_reason_and_passes_it_to_the_case_it_opens(client, two_schools):
+    from casework.campaign.models import CampaignVisit
+
+    client.force_login(two_schools["users"]["teacher_a"])
+    student = f.make_student(two_schools["a"], name="走访学生")
+    url = reverse("casework_campaign_visit", args=[student.pk])
+    data = {
+        "visited_on": TODAY.isoformat(),
+        "child_state": "dropped_out",
+        "findings": "孩子随父母外出打工。",
+        "mode": "home",
+        "visitors": "李老师",
+        "open_case": "on",
+        "concern": "dropout_risk",
+        "risk": "high",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["leave_reason"] == ["请选择离校原因。"]
+    assert not CampaignVisit.unscoped.exists() and not HomeVisit.unscoped.exists()
+
+    response = client.post(url, {**data, "leave_reason": "work"})
+    assert response.status_code == 302
+    assert CampaignVisit.unscoped.get().leave_reason == "work"
+    assert HomeVisit.unscoped.get(case__student=student).leave_reason == "work"
