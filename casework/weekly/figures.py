@@ -10,7 +10,9 @@ The definitions (also in the README):
   records them as persuaded to return (劝返);
 - enrolled cannot come from the ledger, which holds only the children the drive is about: it is
   carried over from the school's latest submitted report of the same term, or else taken from the
-  term's 两清两明 figures, and the school manager corrects it.
+  term's 两清两明 figures, and the school manager corrects it;
+- under the figures, the dropouts are counted by the 离校原因 of the visit that records them out
+  of school, and 学困生 counts the flagged children with an open dropout-risk case.
 """
 
 import datetime
@@ -18,15 +20,17 @@ import datetime
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from casework.choices import ChildState
+from casework.choices import ChildState, Concern, reason_counts_text
 from casework.models import (
     WEEKLY_FIGURES,
+    Case,
     HomeVisit,
     School,
     Student,
     Term,
     TermFigures,
     WeeklyReport,
+    out_of_school_by_reason,
     week_monday,
 )
 
@@ -38,6 +42,25 @@ STATE_FIGURES = {
     ChildState.TRANSFERRED_UNKNOWN: "transferred_unknown",
     ChildState.LONG_LEAVE: "long_leave",
 }
+
+
+def pupils_at_risk(school, week_start):
+    """The words under the figures: dropouts by 离校原因 as of the week's Sunday, and the
+    学困生 among the children with an open dropout-risk case."""
+    week_end = week_start + datetime.timedelta(days=6)
+    students = Student.objects.filter(school=school)
+    reasons = out_of_school_by_reason(students, week_end)
+    at_risk = (
+        Case.objects.filter(concern=Concern.DROPOUT_RISK, opened_on__lte=week_end)
+        .exclude(status=Case.Status.CLOSED, closed_on__lte=week_end)
+        .values("student")
+    )
+    struggling = students.filter(is_struggling=True, pk__in=at_risk).count()
+    return {
+        "reasons": reasons,
+        "reasons_text": reason_counts_text(reasons),
+        "struggling": struggling,
+    }
 
 
 def week_of(year, week):

@@ -261,6 +261,7 @@ class WeeklyReportView(ReportsMixin, FormView):
             ],
             index_url=reverse("casework_weekly_index"),
             export_url=export_url(self.week_start),
+            at_risk=weekly_report.pupils_at_risk(self.school, self.week_start),
         )
         return context
 
