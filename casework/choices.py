@@ -56,3 +56,31 @@ class RiskLevel(models.TextChoices):
 
 #: Days until the next visit is due, suggested from the case's risk level.
 NEXT_VISIT_DAYS = {RiskLevel.HIGH: 7, RiskLevel.MEDIUM: 14, RiskLevel.LOW: 30}
+
+
+#: The child state that means out of school: a visit recording it must say why (离校原因).
+OUT_OF_SCHOOL = ChildState.DROPPED_OUT
+
+
+def leave_reason_errors(state, reason, other):
+    """The errors, by field, of a visit's reason for leaving school ({} if none).
+
+    The one rule for every visit form: out of school needs a reason, 其他 needs the words.
+    """
+    if state != OUT_OF_SCHOOL:
+        return {}
+    if not reason:
+        return {"leave_reason": _("Choose why the child has left school.")}
+    if reason == LeaveReason.OTHER and not (other or "").strip():
+        return {"leave_reason_other": _("Say in words why the child has left school.")}
+    return {}
+
+
+def reason_counts_text(counts):
+    """``{reason: n}`` in words, in the order of the choices: 外出务工2人，厌学1人."""
+    parts = [
+        _("%(reason)s %(count)s") % {"reason": LeaveReason(r).label, "count": counts[r]}
+        for r in LeaveReason.values
+        if counts.get(r)
+    ]
+    return "，".join(str(p) for p in parts)

@@ -1,11 +1,12 @@
 """List filters of the casework view sets."""
 
 import django_filters
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from casework.access.rules import teachers_for
-from casework.choices import ChildState, Concern, RiskLevel
+from casework.choices import ChildState, Concern, LeaveReason, RiskLevel
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, Student
 from casework.widgets import QuickSelect
 
@@ -33,6 +34,7 @@ class StudentFilterSet(WagtailFilterSet):
     no_id_number = django_filters.BooleanFilter(
         label=_("no ID number"), field_name="id_number", lookup_expr="isnull"
     )
+    is_struggling = django_filters.BooleanFilter(label=_("falling behind (学困生)"))
 
     class Meta:
         model = Student
@@ -53,6 +55,15 @@ class CaseFilterSet(WagtailFilterSet):
         label=_("paired teacher"), queryset=teachers, widget=QuickSelect
     )
     overdue = django_filters.BooleanFilter(label=_("visit overdue"), method="filter_overdue")
+    # The latest visit's reason: the case is about the child as they are now, not as they were.
+    leave_reason = django_filters.ChoiceFilter(
+        label=_("reason for leaving school (latest visit)"),
+        choices=LeaveReason.choices,
+        method="filter_leave_reason",
+    )
+    is_struggling = django_filters.BooleanFilter(
+        label=_("falling behind (学困生)"), field_name="student__is_struggling"
+    )
 
     class Meta:
         model = Case
@@ -63,6 +74,16 @@ class CaseFilterSet(WagtailFilterSet):
             return queryset
         overdue = Case.objects.overdue().values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_leave_reason(self, queryset, name, value):
+        if not value:
+            return queryset
+        latest = (
+            HomeVisit.objects.filter(case=OuterRef("pk"))
+            .order_by("-visited_on", "-created_at", "-id")
+            .values("leave_reason")[:1]
+        )
+        return queryset.annotate(latest_reason=Subquery(latest)).filter(latest_reason=value)
 
 
 class VisitFilterSet(WagtailFilterSet):

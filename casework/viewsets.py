@@ -96,6 +96,7 @@ class StudentViewSet(CaseworkViewSet):
                     ),
                     FieldRowPanel([FieldPanel("is_dibao"), FieldPanel("is_tekun")]),
                     FieldRowPanel([FieldPanel("is_left_behind"), FieldPanel("lives_with")]),
+                    FieldPanel("is_struggling"),
                     FieldRowPanel(
                         [
                             FieldPanel("is_disabled"),
@@ -213,6 +214,7 @@ class HomeVisitViewSet(CaseworkViewSet):
         FieldRowPanel([FieldPanel("visited_on"), FieldPanel("mode")]),
         FieldPanel("visitors"),
         FieldPanel("child_state"),
+        FieldRowPanel([FieldPanel("leave_reason"), FieldPanel("leave_reason_other")]),
         FieldPanel("findings"),
         FieldPanel("actions"),
         FieldPanel("next_visit_due"),

@@ -159,3 +159,54 @@ def test_a_finding_past_its_deadline_is_red_listed_and_counted(client, two_schoo
     assert '<span class="cw-overdue" id="overdue-count">1</span>' in page
     figures = item_figures(late.checklist_item, datetime.date.today().replace(day=1))
     assert figures["overdue"] == 1
+
+
+def test_a_proposal_carries_its_evidence_to_the_office(client, two_schools, media_root):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from casework.models import Attachment
+
+    d = two_schools
+    case = d["case_a"]
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "white").save(out, "JPEG")
+    photo = SimpleUploadedFile("复学证明.jpg", out.getvalue(), content_type="image/jpeg")
+    client.force_login(d["users"]["manager_a"])
+
+    client.post(
+        propose_url("case", case.pk),
+        {"reason": "已复学", "verification": "到校核实", "files": [photo]},
+    )
+
+    attachment = Attachment.unscoped.get()
+    assert attachment.case == case
+    client.force_login(d["users"]["office"])
+    closeoff = CloseOff.unscoped.get(case=case)
+    page = client.get(reverse("casework_closeoff:decide", args=[closeoff.pk])).content.decode()
+    assert reverse("casework_evidence_thumbnail", args=[attachment.pk]) in page
+
+
+def test_a_refused_file_saves_no_proposal_and_keeps_the_text(client, two_schools, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = two_schools
+    case = d["case_a"]
+    program = SimpleUploadedFile(
+        "证明.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg"
+    )
+    client.force_login(d["users"]["manager_a"])
+
+    response = client.post(
+        propose_url("case", case.pk),
+        {"reason": "已复学", "verification": "到校核实", "files": [program]},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "到校核实" in page and "error-message" in page
+    case.refresh_from_db()
+    assert case.status != "pending"
+    assert not CloseOff.unscoped.filter(case=case).exists()

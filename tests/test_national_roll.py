@@ -178,7 +178,9 @@ def test_the_model_refuses_a_resident_id_child_without_an_id_number(two_schools)
     student = Student(name="王小明", gender="M", birth_date=BORN, school=two_schools["a"])
     with pytest.raises(ValidationError) as refused:
         student.full_clean()
-    assert "证件类型为居民身份证的学生须填写身份证号" in str(refused.value.message_dict["id_number"])
+    assert "证件类型为居民身份证的学生须填写身份证号" in str(
+        refused.value.message_dict["id_number"]
+    )
     student.id_document_type = Student.DocumentType.OTHER
     student.full_clean()
 
@@ -191,7 +193,7 @@ def test_the_no_id_number_filter_lists_only_the_schools_own(client, two_schools)
     f.make_student(d["b"], "白小兰", BORN, id_number=None, id_document_type="other")
     f.make_student(d["a"], "王小明", BORN, id_number=an_id(11))
     client.force_login(d["users"]["manager_a"])
-    url = reverse("casework_student:index")
+    url = reverse(Student.snippet_viewset.get_url_name("list"))
     html = client.get(url, {"no_id_number": "true"}).content.decode()
     assert "马小军" in html
     assert "白小兰" not in html and "王小明" not in html

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
-from casework.choices import ChildState
+from casework.choices import OUT_OF_SCHOOL, ChildState, LeaveReason, leave_reason_errors
 from casework.dates import term_start
 from casework.models.cases import HomeVisit, today
 
@@ -151,6 +151,10 @@ class CampaignVisit(ScopedModel):
     child_state = models.CharField(
         _("state of the child"), max_length=20, choices=ChildState.choices
     )
+    leave_reason = models.CharField(
+        _("reason for leaving school"), max_length=12, choices=LeaveReason.choices, blank=True
+    )
+    leave_reason_other = models.CharField(_("other reason"), max_length=100, blank=True)
     findings = models.TextField(_("findings"))
     # Set when the visit found a concern and a case was opened from it.
     case = models.ForeignKey(
@@ -196,8 +200,13 @@ class CampaignVisit(ScopedModel):
 
     def clean(self):
         super().clean()
+        errors = leave_reason_errors(self.child_state, self.leave_reason, self.leave_reason_other)
         if self.visited_on and self.visited_on > today():
-            raise ValidationError({"visited_on": _("A visit cannot be dated in the future.")})
+            errors["visited_on"] = _("A visit cannot be dated in the future.")
+        if self.child_state != OUT_OF_SCHOOL:
+            self.leave_reason, self.leave_reason_other = "", ""
+        if errors:
+            raise ValidationError(errors)
 
 
 def this_term():

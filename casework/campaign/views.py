@@ -112,7 +112,15 @@ class CampaignVisitForm(EvidenceFormMixin, forms.ModelForm):
 
     class Meta:
         model = CampaignVisit
-        fields = ["visited_on", "child_state", "findings", "mode", "visitors"]
+        fields = [
+            "visited_on",
+            "child_state",
+            "leave_reason",
+            "leave_reason_other",
+            "findings",
+            "mode",
+            "visitors",
+        ]
         widgets = {
             "visited_on": DateInput(),
             "mode": forms.RadioSelect,
@@ -202,6 +210,8 @@ class CampaignVisitView(CampaignPage, FormView):
                     visitors=visit.visitors,
                     mode=visit.mode,
                     child_state=visit.child_state,
+                    leave_reason=visit.leave_reason,
+                    leave_reason_other=visit.leave_reason_other,
                     findings=visit.findings,
                     next_visit_due=next_visit_suggestion(risk),
                     created_by=user,

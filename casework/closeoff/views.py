@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from casework.access.rules import is_bureau
 from casework.closeoff import services
 from casework.closeoff.models import CloseOff
+from casework.evidence.forms import EvidenceFormMixin
+from casework.evidence.services import attachments_of
 from casework.models import Case, Finding
 
 QUEUE_CRUMB = {"url": reverse_lazy("casework_closeoff:index"), "label": gettext_lazy("Close-off")}
@@ -21,6 +24,14 @@ def target_url(target):
     if isinstance(target, Case):
         return reverse(Case.snippet_viewset.get_url_name("inspect"), args=[target.pk])
     return reverse(Finding.snippet_viewset.get_url_name("edit"), args=[target.pk])
+
+
+class CloseOffEvidenceForm(EvidenceFormMixin):
+    """The proposal's 销号依据: photos or scans, optional; checked before anything is saved."""
+
+    def __init__(self, *args, record, **kwargs):
+        self.evidence_record = record
+        super().__init__(*args, **kwargs)
 
 
 class CloseOffMixin(WagtailAdminTemplateMixin):
@@ -79,12 +90,23 @@ class ProposeView(CloseOffMixin, TemplateView):
     def get_page_subtitle(self):
         return str(self.target)
 
+    def get(self, request):
+        self.form = CloseOffEvidenceForm(record=self.target)
+        return super().get(request)
+
     def post(self, request):
         reason, verification = request.POST.get("reason", ""), request.POST.get("verification", "")
+        self.form = CloseOffEvidenceForm(request.POST, request.FILES, record=self.target)
+        evidence_ok = self.form.is_valid()
         try:
-            services.propose(self.target, request.user, reason, verification)
+            # The proposal and its files are saved together or not at all.
+            with transaction.atomic():
+                services.propose(self.target, request.user, reason, verification)
+                if not evidence_ok:
+                    raise ValidationError({})
+                self.form.save_evidence(self.target, request.user)
         except ValidationError as error:
-            self.errors = error.message_dict
+            self.errors = error.message_dict if hasattr(error, "error_dict") else {}
             return self.render_to_response(
                 self.get_context_data(reason=reason, verification=verification)
             )
@@ -102,6 +124,8 @@ class ProposeView(CloseOffMixin, TemplateView):
             is_case=isinstance(self.target, Case),
             target_url=target_url(self.target),
             history=self.target.closeoffs.select_related("proposed_by", "decided_by"),
+            form=self.form,
+            attachments=attachments_of(self.target),
             errors=self.errors,
             general_errors=self.errors.get("__all__"),
             offices=self.target.checklist_item.office_list,
@@ -157,6 +181,7 @@ class DecideView(CloseOffMixin, TemplateView):
             can_decide=closeoff.state == CloseOff.State.PENDING
             and services.can_verify(self.request.user, closeoff),
             history=closeoff.target.closeoffs.select_related("proposed_by", "decided_by"),
+            attachments=attachments_of(closeoff.target),
             errors=self.errors,
             **kwargs,
         )

@@ -47,7 +47,16 @@ class QuickVisitForm(EvidenceFormMixin, forms.ModelForm):
 
     class Meta:
         model = HomeVisit
-        fields = ["visited_on", "child_state", "findings", "next_visit_due", "mode", "visitors"]
+        fields = [
+            "visited_on",
+            "child_state",
+            "leave_reason",
+            "leave_reason_other",
+            "findings",
+            "next_visit_due",
+            "mode",
+            "visitors",
+        ]
         widgets = {
             "visited_on": DateInput(),
             "next_visit_due": DateInput(),

@@ -8,6 +8,7 @@ from casework.models.cases import (
     HomeVisit,
     SupportRecord,
     next_visit_suggestion,
+    out_of_school_by_reason,
 )
 from casework.models.findings import Finding
 from casework.models.reference import ChecklistCategory, ChecklistItem, School
@@ -38,6 +39,7 @@ from casework.dates import Term, term_label, week_monday  # isort: skip
 from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # isort: skip
 
 __all__ = [
+    "out_of_school_by_reason",
     "AccessLog",
     "Attachment",
     "CampaignVisit",

@@ -14,10 +14,12 @@ from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
 from casework.choices import (
     CONCERN_CHECKLIST_ITEM,
     NEXT_VISIT_DAYS,
+    OUT_OF_SCHOOL,
     ChildState,
     Concern,
     LeaveReason,
     RiskLevel,
+    leave_reason_errors,
 )
 from casework.models.reference import ChecklistItem
 from casework.models.students import Student
@@ -253,6 +255,12 @@ class HomeVisit(RevisionMixin, ScopedModel):
             errors["visited_on"] = _("A visit cannot be dated in the future.")
         if self.visited_on and self.next_visit_due and self.next_visit_due < self.visited_on:
             errors["next_visit_due"] = _("The next visit cannot be due before this visit.")
+        errors.update(
+            leave_reason_errors(self.child_state, self.leave_reason, self.leave_reason_other)
+        )
+        if self.child_state != OUT_OF_SCHOOL:
+            # A reason counts only while the child is out of school.
+            self.leave_reason, self.leave_reason_other = "", ""
         if errors:
             raise ValidationError(errors)
 
@@ -364,3 +372,21 @@ class CaseStatusChange(ScopedModel):
 def next_visit_suggestion(risk, on=None):
     """The day a next visit should be due for a case of this risk level."""
     return (on or today()) + datetime.timedelta(days=NEXT_VISIT_DAYS.get(risk, 14))
+
+
+def out_of_school_by_reason(students, on):
+    """``{reason: n}``: of ``students``, those whose latest visit on or before ``on`` records
+    them out of school, by that visit's reason (the weekly and monthly reports' 离校原因)."""
+    latest = HomeVisit.objects.filter(case__student=models.OuterRef("pk"), visited_on__lte=on)
+    latest = latest.order_by("-visited_on", "-created_at", "-id")
+    rows = (
+        students.annotate(
+            state=models.Subquery(latest.values("child_state")[:1]),
+            reason=models.Subquery(latest.values("leave_reason")[:1]),
+        )
+        .filter(state=OUT_OF_SCHOOL)
+        .values("reason")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    return {row["reason"]: row["n"] for row in rows}

@@ -10,15 +10,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from casework.choices import reason_counts_text
 from casework.dates import first_of_month, last_of_month
 from casework.evidence.models import Attachment
-from casework.models.cases import Case, HomeVisit, SupportRecord
+from casework.models.cases import Case, HomeVisit, SupportRecord, out_of_school_by_reason
 from casework.models.findings import Finding
 from casework.models.reference import ChecklistItem
+from casework.models.students import Student
 from casework.review.figures import month_review_figures
 
 PROBLEM_CHARS = 60
@@ -77,6 +79,9 @@ def children_figures(item, start, end, user=None):
         .annotate(n=Count("case", distinct=True))
         .order_by("case__student__school__name")
     }
+    # 控辍保学: of the children still followed, those out of school by reason, and the 学困生.
+    followed = Student.objects.filter(cases__in=_open_at(cases, end, "opened_on")).distinct()
+    out_by_reason = out_of_school_by_reason(Student.objects.filter(pk__in=followed), end)
     aid = {
         row["case__student__school__name"]: row["total"]
         for row in support.values("case__student__school__name")
@@ -90,6 +95,8 @@ def children_figures(item, start, end, user=None):
         "open_at_end": sum(open_at_end.values()),
         "closed": closed,
         "closed_total": sum(closed.values()),
+        "out_by_reason": out_by_reason,
+        "struggling": followed.filter(is_struggling=True).count(),
         "visits": visits.count(),
         "returned": returned,
         "returned_total": sum(returned.values()),
@@ -115,14 +122,16 @@ def school_figures(item, start, end, user=None):
     closed = findings.filter(status="closed", closed_on__range=(start, end)).order_by(
         "closed_on", "id"
     )
+    # Past the 整改时限 and not closed off (verified): at the month's end, or today for the month
+    # under way, where a deadline later in the month is not late yet.
+    late_on = min(end, timezone.localdate())
     return {
         "kind": "schools",
         "found": _by_school(found, "school__name"),
         "found_total": found.count(),
         "found_list": [[f.school.name, f.problem] for f in found],
         "open_at_end": _open_at(findings, end, "found_on").count(),
-        # Past the 整改时限 at the month's end and not closed off (verified) by then.
-        "overdue": _open_at(findings, end, "found_on").filter(deadline__lt=end).count(),
+        "overdue": _open_at(findings, late_on, "found_on").filter(deadline__lt=late_on).count(),
         "closed": _by_school(closed, "school__name"),
         "closed_total": closed.count(),
         "closed_list": [[f.school.name, f.rectification] for f in closed],
@@ -175,6 +184,14 @@ def children_text(fig):
     problems.append(
         _("%(count)s still followed at the end of the month") % {"count": fig["open_at_end"]}
     )
+    if fig.get("out_by_reason"):
+        problems.append(
+            _("out of school: %(reasons)s") % {"reasons": reason_counts_text(fig["out_by_reason"])}
+        )
+    if fig.get("struggling"):
+        problems.append(
+            _("%(count)s of them falling behind (学困生)") % {"count": fig["struggling"]}
+        )
 
     done = []
     if fig["visits"]:

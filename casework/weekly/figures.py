@@ -10,7 +10,9 @@ The definitions (also in the README):
   records them as persuaded to return (劝返);
 - enrolled cannot come from the ledger, which holds only the children the drive is about: it is
   carried over from the school's latest submitted report of the same term, or else taken from the
-  term's 两清两明 figures, and the school manager corrects it.
+  term's 两清两明 figures, and the school manager corrects it;
+- under the figures, the dropouts are counted by the 离校原因 of the visit that records them out
+  of school, and 学困生 counts the flagged children with an open dropout-risk case.
 """
 
 import datetime
@@ -18,15 +20,17 @@ import datetime
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from casework.choices import ChildState
+from casework.choices import ChildState, Concern, reason_counts_text
 from casework.models import (
     WEEKLY_FIGURES,
+    Case,
     HomeVisit,
     School,
     Student,
     Term,
     TermFigures,
     WeeklyReport,
+    out_of_school_by_reason,
     week_monday,
 )
 
@@ -38,6 +42,25 @@ STATE_FIGURES = {
     ChildState.TRANSFERRED_UNKNOWN: "transferred_unknown",
     ChildState.LONG_LEAVE: "long_leave",
 }
+
+
+def pupils_at_risk(school, week_start):
+    """The words under the figures: dropouts by 离校原因 as of the week's Sunday, and the
+    学困生 among the children with an open dropout-risk case."""
+    week_end = week_start + datetime.timedelta(days=6)
+    students = Student.objects.filter(school=school)
+    reasons = out_of_school_by_reason(students, week_end)
+    at_risk = (
+        Case.objects.filter(concern=Concern.DROPOUT_RISK, opened_on__lte=week_end)
+        .exclude(status=Case.Status.CLOSED, closed_on__lte=week_end)
+        .values("student")
+    )
+    struggling = students.filter(is_struggling=True, pk__in=at_risk).count()
+    return {
+        "reasons": reasons,
+        "reasons_text": reason_counts_text(reasons),
+        "struggling": struggling,
+    }
 
 
 def week_of(year, week):
@@ -181,4 +204,26 @@ def chart(totals, width=640, height=220, pad=32):
         "right_x": width - pad,
         "series": series,
         "ticks": ticks,
+    }
+
+
+#: States that take a child off the school's roll for the proposed enrolled figure.
+OFF_ROLL = [ChildState.TRANSFERRED_KNOWN, ChildState.TRANSFERRED_UNKNOWN, ChildState.DROPPED_OUT]
+
+
+def proposed_term_figures(school, day):
+    """两清两明 figures as the rolls and the ledger give them on ``day`` (系统测算).
+
+    enrolled: the school's Student records less those whose latest visit records them as
+    transferred out or dropped out; the transferred and long-leave figures: children whose state
+    as of ``day`` is that state. The school-age population is not in the system (None).
+    """
+    students = latest_state(Student.objects.filter(school=school), day)
+    counted = {row["state"]: row["n"] for row in students.values("state").annotate(n=Count("id"))}
+    return {
+        "school_age_population": None,
+        "enrolled": sum(counted.values()) - sum(counted.get(s, 0) for s in OFF_ROLL),
+        "transferred_known": counted.get(ChildState.TRANSFERRED_KNOWN, 0),
+        "transferred_unknown": counted.get(ChildState.TRANSFERRED_UNKNOWN, 0),
+        "long_leave": counted.get(ChildState.LONG_LEAVE, 0),
     }

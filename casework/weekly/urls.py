@@ -1,6 +1,11 @@
 from django.urls import path
 
-from casework.weekly.views import TermFiguresView, WeeklyIndexView, WeeklyReportView
+from casework.weekly.views import (
+    TermFiguresView,
+    WeeklyExportView,
+    WeeklyIndexView,
+    WeeklyReportView,
+)
 
 urlpatterns = [
     path("weekly/", WeeklyIndexView.as_view(), name="casework_weekly_index"),
@@ -8,6 +13,11 @@ urlpatterns = [
         "weekly/<int:school_pk>/<int:year>/<int:week>/",
         WeeklyReportView.as_view(),
         name="casework_weekly_report",
+    ),
+    path(
+        "weekly/export/<int:year>/<int:week>/",
+        WeeklyExportView.as_view(),
+        name="casework_weekly_export",
     ),
     path(
         "terms/<int:school_pk>/<int:school_year>/<int:term>/",

@@ -6,18 +6,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from casework.access.audit import log_export
 from casework.access.rules import (
     can_edit_term_figures,
+    can_export_personal_data,
     can_file_weekly_report,
     can_view_district_reports,
     can_view_weekly_reports,
@@ -34,6 +37,7 @@ from casework.models import (
     week_monday,
 )
 from casework.weekly import figures as weekly_report
+from casework.weekly import workbook
 
 #: 两清两明 figures shown beside the weekly figure of the same name.
 TERM_BESIDE = {
@@ -131,6 +135,7 @@ class WeeklyIndexView(ReportsMixin, TemplateView):
                 for m in mondays
             ],
             "can_file": can_file_weekly_report(self.request.user),
+            "export_url": export_url(this_monday),
             "terms": terms,
             "term_fields": [(n, field_label(TermFigures, n)) for n in TERM_FIGURES],
             "can_edit_terms": can_edit_term_figures(self.request.user),
@@ -173,6 +178,7 @@ class WeeklyIndexView(ReportsMixin, TemplateView):
             ],
             "term_label": term_label(*Term.of(monday)),
             "chart": weekly_report.chart(totals),
+            "export_url": export_url(monday),
         }
 
 
@@ -254,6 +260,8 @@ class WeeklyReportView(ReportsMixin, FormView):
                 for name in WEEKLY_FIGURES
             ],
             index_url=reverse("casework_weekly_index"),
+            export_url=export_url(self.week_start),
+            at_risk=weekly_report.pupils_at_risk(self.school, self.week_start),
         )
         return context
 
@@ -321,6 +329,25 @@ class TermFiguresView(ReportsMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["index_url"] = reverse("casework_weekly_index")
+        proposed = weekly_report.proposed_term_figures(self.school, timezone.localdate())
+        # What is saved, not what an invalid POST put on the form's instance.
+        saved = (
+            TermFigures.objects.filter(
+                school=self.school, school_year=self.school_year, term=self.term
+            ).first()
+            or TermFigures()
+        )
+        context["proposals"] = [
+            {
+                "label": field_label(TermFigures, name),
+                "proposed": proposed[name],
+                "saved": getattr(saved, name) if saved.pk else None,
+                "difference": getattr(saved, name) - proposed[name]
+                if saved.pk and proposed[name] is not None
+                else None,
+            }
+            for name in TERM_FIGURES
+        ]
         return context
 
     def form_valid(self, form):
@@ -332,6 +359,47 @@ class TermFiguresView(ReportsMixin, FormView):
             _("The 两清两明 figures for %(term)s are saved.") % {"term": figures.term_label},
         )
         return redirect("casework_weekly_index")
+
+
+def export_url(monday):
+    year, week, _weekday = monday.isocalendar()
+    return reverse("casework_weekly_export", args=[year, week])
+
+
+class WeeklyExportView(View):
+    """The week's submitted reports as an Excel file; the names sheet for bureau roles only."""
+
+    def dispatch(self, request, year, week):
+        if not can_view_weekly_reports(request.user):
+            raise PermissionDenied
+        try:
+            week_start = weekly_report.week_of(year, week)
+        except ValueError as error:
+            raise Http404 from error
+        # The scoped manager: a school's staff get their own school's row only.
+        reports = list(
+            WeeklyReport.objects.submitted()
+            .filter(week_start=week_start)
+            .select_related("school")
+            .order_by("school__name")
+        )
+        with_names = can_export_personal_data(request.user)
+        if can_view_district_reports(request.user):
+            unit = _("Dawukou District Education and Sports Bureau")
+        else:
+            unit = get_object_or_404(School.objects.all(), pk=school_id_of(request.user)).name
+        data = workbook.weekly_workbook(week_start, reports, unit, with_names)
+        log_export(
+            request.user,
+            f"weekly dropout report {week_label(week_start)}",
+            filters={"week": week_label(week_start), "names": with_names},
+            row_count=len(reports),
+        )
+        response = HttpResponse(data, content_type=workbook.XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, workbook.filename(week_start)
+        )
+        return response
 
 
 class WeeklyReportMenuItem(MenuItem):
