@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+# The suite runs on every core (pytest-xdist), one test file per worker at a time.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run setup test test-browser test-postgres lint messages bench bench-imports load clean
@@ -30,16 +33,16 @@ run: setup ## Set everything up and serve the site on 127.0.0.1:$(PORT) (with th
 
 test: venv ## Check the import contracts, then run the whole suite (browser journeys included) on SQLite, then on DATABASE_URL_POSTGRES if set
 	$(BIN)/lint-imports --no-cache
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$${DATABASE_URL_POSTGRES:-}" ]; then \
 		echo "== again on PostgreSQL (…@$${DATABASE_URL_POSTGRES##*@})"; \
-		DATABASE_URL="$$DATABASE_URL_POSTGRES" $(BIN)/pytest $(PYTEST_ARGS); \
+		DATABASE_URL="$$DATABASE_URL_POSTGRES" $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	else \
 		echo "== PostgreSQL skipped: set DATABASE_URL_POSTGRES=postgres://… or run make test-postgres"; \
 	fi
 
 test-postgres: venv ## Run the whole suite on a throwaway PostgreSQL server on loopback (Debian's postgresql)
-	.ci/postgres run -- $(BIN)/pytest $(PYTEST_ARGS)
+	.ci/postgres run -- $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-browser: venv ## Run only the browser journeys (screenshots in screenshots/)
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)

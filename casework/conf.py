@@ -15,6 +15,10 @@ DEFAULTS = {
     "EXPORT_KEEP_DAYS": 7,
     # An uploaded list larger than this is read by the worker, not in the request.
     "IMPORT_INLINE_BYTES": 256 * 1024,
+    # A job (an import, a long export) still marked as running with no sign of life for this
+    # many seconds died with its worker: it is marked interrupted and can be started again.
+    # Keep it above Q_CLUSTER's timeout (600 s), after which django-q2 stops any task.
+    "JOB_STALE_AFTER": 15 * 60,
     # Larger uploads are refused (about 300,000 rows of a typical roll).
     "IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
     # The checklist is approved and sent on before this day of every month.

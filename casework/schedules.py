@@ -59,6 +59,19 @@ SCHEDULES = [
         func="casework.list_exports.tasks.delete_old_exports",
         at=datetime.time(3, 15),
     ),
+    # A job whose worker died is marked within minutes, so that its user can restart it.
+    Scheduled(
+        name="casework.imports.interrupt_stale",
+        func="casework.reconciliation.tasks.interrupt_stale_imports",
+        schedule_type="C",
+        cron="*/5 * * * *",
+    ),
+    Scheduled(
+        name="casework.exports.interrupt_stale",
+        func="casework.list_exports.tasks.interrupt_stale_exports",
+        schedule_type="C",
+        cron="*/5 * * * *",
+    ),
     # 一月一督查: the month's sample of case files is drawn at 06:00 on the first.
     Scheduled(
         name="casework.review.draw_sample",

@@ -187,7 +187,9 @@ def language_of(user):
 
 def run_job(job):
     """Write the job's file; returns the job, done (or failed with a message)."""
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     try:
         # The filters' choices are scoped as in the request.
         with user_scope(job.user), translation.override(language_of(job.user)):
@@ -226,7 +228,7 @@ class _counting:
             self.count += 1
             if self.count % PROGRESS_EVERY == 0:
                 ExportJob.objects.filter(pk=self.job.pk).update(
-                    progress=min(99, self.count * 100 // self.total)
+                    progress=min(99, self.count * 100 // self.total), heartbeat_at=timezone.now()
                 )
             yield row
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.jobs import BackgroundJob, stale_before
+
 
 def export_upload_to(instance, filename):
     # A random name: the file holds children's data and must not be guessable.
@@ -14,7 +16,18 @@ def export_upload_to(instance, filename):
     return f"casework/exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class ExportJob(models.Model):
+class ExportJobQuerySet(models.QuerySet):
+    def stale(self, now=None):
+        """Exports waiting or being written whose worker has shown no sign of life."""
+        cutoff = stale_before(now)
+        return self.filter(
+            models.Q(heartbeat_at__lt=cutoff)
+            | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
+            status__in=(ExportJob.Status.PENDING, ExportJob.Status.RUNNING),
+        )
+
+
+class ExportJob(BackgroundJob):
     """One export of a list that was too long to write while the user waited.
 
     Only the user who asked may see the job and download its file; the download is logged
@@ -30,6 +43,8 @@ class ExportJob(models.Model):
         RUNNING = "running", _("being written")
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
+        # The worker writing it died; no file is offered and it can be started again.
+        INTERRUPTED = "interrupted", _("interrupted")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,12 +59,14 @@ class ExportJob(models.Model):
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=export_upload_to, max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("export")

@@ -1,21 +1,28 @@
 """The page of a background export: its progress, then the download link (its user only)."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from casework.access.audit import log_export
 from casework.list_exports.jobs import keep_days
+from casework.list_exports.tasks import interrupt_stale, restart_export
 from casework.models import ExportJob
 
 
 def _own_job(request, pk):
     # Another user's export is not found: the file holds what that user was allowed to see.
-    return get_object_or_404(ExportJob.objects.select_related("user"), pk=pk, user=request.user)
+    jobs = ExportJob.objects.select_related("user").filter(user=request.user)
+    # A dead worker is told at once, not when the next sweep runs.
+    interrupt_stale(jobs.filter(pk=pk))
+    return get_object_or_404(jobs, pk=pk)
 
 
 class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
@@ -41,6 +48,17 @@ class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
             keep_days=keep_days(),
             **kwargs,
         )
+
+
+@require_POST
+def restart(request, pk):
+    """Write an interrupted or failed export again, from the list and filters it was asked for."""
+    job = _own_job(request, pk)
+    if restart_export(job):
+        messages.success(request, _("The export was started again."))
+    else:
+        messages.error(request, _("This export is not interrupted or failed."))
+    return redirect("casework_export", pk=job.pk)
 
 
 def download(request, pk):

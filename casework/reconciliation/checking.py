@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.idnumbers import (
@@ -290,6 +290,8 @@ def read_batch(batch):
 
 
 def _update(batch, **values):
+    # Every write is also a sign of life for the stale-job sweep (casework.jobs).
+    values.setdefault("heartbeat_at", timezone.now())
     ImportBatch.unscoped.filter(pk=batch.pk).update(**values)
     for key, value in values.items():
         setattr(batch, key, value)

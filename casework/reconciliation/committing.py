@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.access.audit import log_import
+from casework.jobs import next_attempt
 from casework.models import AgencyListEntry, ImportBatch, ImportKind, ImportRow, Student
 from casework.reconciliation.checking import (
     _EFFECT_COUNT,
@@ -34,13 +35,22 @@ class CommitRefused(Exception):
 
 
 def claim_commit(batch):
-    """Mark the batch as being committed, so that a second click cannot commit it twice."""
-    claimed = ImportBatch.unscoped.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
-        status=ImportBatch.Status.COMMITTING, progress=0, message=""
+    """Mark the batch as being committed, so that a second click cannot commit it twice.
+
+    Returns the run's attempt number, which the worker's task must still find on the batch.
+    """
+    attempt = next_attempt(
+        ImportBatch.unscoped,
+        batch.pk,
+        [ImportBatch.Status.PREVIEW],
+        status=ImportBatch.Status.COMMITTING,
+        progress=0,
+        message="",
     )
-    if not claimed:
+    if attempt is None:
         raise CommitRefused(_("This import is not waiting to be committed."))
-    batch.status = ImportBatch.Status.COMMITTING
+    batch.status, batch.attempt = ImportBatch.Status.COMMITTING, attempt
+    return attempt
 
 
 def commit_batch(batch, user):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.jobs import BackgroundJob, stale_before
 from casework.models.reference import School
 from casework.people import display_name
 
@@ -41,8 +42,17 @@ class ImportBatchQuerySet(models.QuerySet):
         """Imports whose accepted rows are in the ledger."""
         return self.filter(status=ImportBatch.Status.COMMITTED)
 
+    def stale(self, now=None):
+        """Imports marked as being read or committed whose worker has shown no sign of life."""
+        cutoff = stale_before(now)
+        return self.filter(
+            models.Q(heartbeat_at__lt=cutoff)
+            | models.Q(heartbeat_at__isnull=True, uploaded_at__lt=cutoff),
+            status__in=(ImportBatch.Status.READING, ImportBatch.Status.COMMITTING),
+        )
 
-class ImportBatch(ScopedModel):
+
+class ImportBatch(ScopedModel, BackgroundJob):
     """One uploaded spreadsheet: who sent it, when, what was accepted and what was refused."""
 
     Kind = ImportKind
@@ -53,6 +63,8 @@ class ImportBatch(ScopedModel):
         COMMITTING = "committing", _("being committed")
         COMMITTED = "committed", _("committed")
         FAILED = "failed", _("could not be read")
+        # The worker reading it died; nothing was kept and it can be read again.
+        INTERRUPTED = "interrupted", _("interrupted")
 
     kind = models.CharField(_("kind of list"), max_length=20, choices=ImportKind.choices)
     file = models.FileField(_("file"), upload_to=import_upload_to, max_length=200)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", imports.ImportUploadView.as_view(), name="upload"),
     path("<int:pk>/", imports.ImportDetailView.as_view(), name="detail"),
     path("<int:pk>/commit/", imports.commit, name="commit"),
+    path("<int:pk>/restart/", imports.restart, name="restart"),
     path("<int:pk>/file/", imports.download_file, name="file"),
     path("reconcile/", imports.ReconcileView.as_view(), name="reconcile"),
     path("reconcile/school/", imports.SchoolReconcileView.as_view(), name="school_reconcile"),

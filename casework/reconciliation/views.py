@@ -34,7 +34,13 @@ from casework.reconciliation.reconcile import (
     reconcile,
     reconcile_school,
 )
-from casework.reconciliation.tasks import runs_in_background, start_commit, start_reading
+from casework.reconciliation.tasks import (
+    interrupt_stale,
+    restart_reading,
+    runs_in_background,
+    start_commit,
+    start_reading,
+)
 
 ROWS_PER_PAGE = 100
 INDEX_CRUMB = {
@@ -114,10 +120,10 @@ class ImportDetailView(ImportsMixin, TemplateView):
         if not can_view_imports(request.user):
             raise PermissionDenied
         # Scoped: another school's import is not found at all.
-        self.batch = get_object_or_404(
-            ImportBatch.objects.select_related("school", "uploaded_by", "committed_by"),
-            pk=kwargs["pk"],
-        )
+        batches = ImportBatch.objects.select_related("school", "uploaded_by", "committed_by")
+        # A dead worker is told at once, not when the next sweep runs.
+        interrupt_stale(batches.filter(pk=kwargs["pk"]))
+        self.batch = get_object_or_404(batches, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -139,6 +145,8 @@ class ImportDetailView(ImportsMixin, TemplateView):
             columns=batch.columns,
             can_commit=batch.status == ImportBatch.Status.PREVIEW
             and batch.accepted_rows > 0
+            and can_import(self.request.user, batch.kind, batch.school),
+            can_restart=batch.status == ImportBatch.Status.INTERRUPTED
             and can_import(self.request.user, batch.kind, batch.school),
             earlier=earlier.order_by("-committed_at").first(),
             in_background=runs_in_background(batch),
@@ -177,6 +185,19 @@ def commit(request, pk):
             )
         elif batch.status == ImportBatch.Status.PREVIEW:
             messages.error(request, batch.message)
+    return redirect("casework_imports:detail", pk=batch.pk)
+
+
+@require_POST
+def restart(request, pk):
+    """Read an interrupted import again from the file it kept."""
+    batch = _visible_batch(request, pk)
+    if not can_import(request.user, batch.kind, batch.school):
+        raise PermissionDenied
+    if restart_reading(batch, request.user):
+        messages.success(request, _("The file is being read again."))
+    else:
+        messages.error(request, _("This import was not interrupted."))
     return redirect("casework_imports:detail", pk=batch.pk)
 
 

@@ -93,7 +93,9 @@ def site_database_url(tmp_dir):
     import psycopg
 
     config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_browser"
+    # One site per pytest-xdist worker, as pytest-django gives each worker its own test database.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = f"{config['NAME']}_browser" + (f"_{worker}" if worker else "")
     with psycopg.connect(
         host=config["HOST"] or None,
         port=config["PORT"] or None,
