@@ -37,6 +37,18 @@ class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.job.listed_model._meta.verbose_name_plural
 
+    def get_breadcrumbs_items(self):
+        # Home › the list › 导出: the header names the page, not "Home".
+        model = self.job.listed_model
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(model.snippet_viewset.get_url_name("list")),
+                "label": model._meta.verbose_name_plural,
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         model = self.job.listed_model
         query = urlencode(self.job.filters, doseq=True)
