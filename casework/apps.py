@@ -15,6 +15,7 @@ class CaseworkConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from casework import signals  # noqa: F401
+        from casework.access import exports
         from casework.access.checks import check_scope_middleware
         from casework.access.policy import SchoolScopedPermissionPolicy
         from casework.access.scope import ScopedModel
@@ -24,6 +25,7 @@ class CaseworkConfig(AppConfig):
             if issubclass(model, ScopedModel):
                 register_permission_policy(model, SchoolScopedPermissionPolicy(model))
 
+        exports.install()
         checks.register(check_scope_middleware)
         checks.register(check_finish_workflow_action)
 

@@ -1,5 +1,6 @@
 """The page of a background export: its progress, then the download link (its user only)."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,13 +10,19 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from casework.access.audit import log_export
+from casework.access.rules import may_still_have
 from casework.list_exports.jobs import keep_days
 from casework.models import ExportJob
 
 
 def _own_job(request, pk):
     # Another user's export is not found: the file holds what that user was allowed to see.
-    return get_object_or_404(ExportJob.objects.select_related("user"), pk=pk, user=request.user)
+    job = get_object_or_404(ExportJob.objects.select_related("user"), pk=pk, user=request.user)
+    # Rights are those of today, not of the day the file was written: a user moved from an
+    # office to a school no longer takes out the file of every school made before.
+    if not may_still_have(request.user, job):
+        raise PermissionDenied
+    return job
 
 
 class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
