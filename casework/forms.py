@@ -133,7 +133,8 @@ class CaseForm(CaseworkAdminForm):
         student, teacher = cleaned.get("student"), cleaned.get("teacher")
         if student is not None and teacher is not None:
             # Another school's teacher would never see the case they are paired with.
-            if not teachers_of_school(self.for_user, student.school_id).filter(pk=teacher.pk):
+            staff = teachers_of_school(self.for_user, student.school_id)
+            if not staff.filter(pk=teacher.pk).exists():
                 self.add_error(
                     "teacher",
                     _("The paired teacher must work at the child's school (%(school)s).")
