@@ -15,6 +15,7 @@ class CaseworkConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from casework import signals  # noqa: F401
+        from casework.access import audit, exports
         from casework.access.checks import check_scope_middleware
         from casework.access.policy import SchoolScopedPermissionPolicy
         from casework.access.scope import ScopedModel
@@ -24,8 +25,32 @@ class CaseworkConfig(AppConfig):
             if issubclass(model, ScopedModel):
                 register_permission_policy(model, SchoolScopedPermissionPolicy(model))
 
+        exports.install()
+        audit.connect_deletion_log()
         checks.register(check_scope_middleware)
+        checks.register(check_audit_keep_days)
         checks.register(check_finish_workflow_action)
+
+
+#: 等保 2.0 (level 3) asks audit records be kept at least six months.
+AUDIT_MIN_KEEP_DAYS = 183
+
+
+def check_audit_keep_days(app_configs, **kwargs):
+    """Audit records are kept six months at least; a shorter setting is an error."""
+    from casework.conf import conf
+
+    days = conf.AUDIT_KEEP_DAYS
+    if isinstance(days, int) and days >= AUDIT_MIN_KEEP_DAYS:
+        return []
+    return [
+        checks.Error(
+            f'CASEWORK["AUDIT_KEEP_DAYS"] is {days!r}: audit records must be kept at least '
+            f"{AUDIT_MIN_KEEP_DAYS} days.",
+            hint=f"Set it to {AUDIT_MIN_KEEP_DAYS} or more (the default is 365).",
+            id="casework.E010",
+        )
+    ]
 
 
 def check_finish_workflow_action(app_configs, **kwargs):

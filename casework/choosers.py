@@ -15,7 +15,8 @@ from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseRes
 from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
-from casework.access.rules import teachers_for
+from casework.access.rules import teachers_for, teachers_of_school
+from casework.access.scope import scope_for_user
 from casework.columns import MaskedIDColumn
 from casework.idnumbers import normalize_id_number
 
@@ -81,7 +82,24 @@ class TeacherChooserMixin:
     filter_form_class = orm_search_form(["username", "first_name", "last_name"])
 
     def get_object_list(self):
-        return teachers_for(self.request.user).select_related("casework_profile__school")
+        # A case is paired only with staff of the child's school: the form passes the child.
+        from casework.models import Student
+
+        user = self.request.user
+        student_id = self.request.GET.get("student", "")
+        if student_id.isdigit():
+            school_id = (
+                Student.objects.for_user(user)
+                .filter(pk=student_id)
+                .values_list("school_id", flat=True)
+                .first()
+            )
+            teachers = teachers_of_school(user, school_id)
+        elif scope_for_user(user).all_schools:
+            teachers = teachers_for(user).none()  # the bureau chooses the child first
+        else:
+            teachers = teachers_for(user)
+        return teachers.select_related("casework_profile__school")
 
     @property
     def columns(self):
@@ -115,6 +133,7 @@ class TeacherChooserViewSet(ChooserViewSet):
     choose_results_view_class = TeacherChooseResultsView
     chosen_view_class = TeacherChosenView
     register_widget = False
+    preserve_url_parameters = ["multiple", "student"]
 
 
 teacher_chooser_viewset = TeacherChooserViewSet(

@@ -13,6 +13,9 @@ DEFAULTS = {
     "EXPORT_INLINE_ROWS": 5_000,
     # Exported files hold children's data: they are deleted after this many days.
     "EXPORT_KEEP_DAYS": 7,
+    # Access records and the history of casework records (who opened, exported, changed or
+    # deleted what) are kept this many days, then purged daily; at least 183 (six months).
+    "AUDIT_KEEP_DAYS": 365,
     # An uploaded list larger than this is read by the worker, not in the request.
     "IMPORT_INLINE_BYTES": 256 * 1024,
     # A job (an import, a long export) still marked as running with no sign of life for this

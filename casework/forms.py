@@ -11,6 +11,7 @@ from casework.access.rules import (
     can_assign_teacher,
     can_close_case,
     teachers_for,
+    teachers_of_school,
 )
 from casework.models import Case, Student
 from casework.people import display_name
@@ -126,6 +127,20 @@ class CaseForm(CaseworkAdminForm):
             # A teacher opening a case is paired with it.
             return self.for_user
         return teacher
+
+    def clean(self):
+        cleaned = super().clean()
+        student, teacher = cleaned.get("student"), cleaned.get("teacher")
+        if student is not None and teacher is not None:
+            # Another school's teacher would never see the case they are paired with.
+            staff = teachers_of_school(self.for_user, student.school_id)
+            if not staff.filter(pk=teacher.pk).exists():
+                self.add_error(
+                    "teacher",
+                    _("The paired teacher must work at the child's school (%(school)s).")
+                    % {"school": student.school},
+                )
+        return cleaned
 
 
 class CaseEntryForm(CaseworkAdminForm):

@@ -72,6 +72,12 @@ SCHEDULES = [
         schedule_type="C",
         cron="*/5 * * * *",
     ),
+    # Audit records expire after CASEWORK["AUDIT_KEEP_DAYS"] days (six months at least).
+    Scheduled(
+        name="casework.audit.purge_old",
+        func="casework.access.tasks.purge_old_audit",
+        at=datetime.time(3, 30),
+    ),
     # 一月一督查: the month's sample of case files is drawn at 06:00 on the first.
     Scheduled(
         name="casework.review.draw_sample",

@@ -174,7 +174,12 @@ class CaseViewSet(CaseworkViewSet):
             FieldPanel("student"),
             FieldRowPanel([FieldPanel("concern"), FieldPanel("checklist_item")]),
             FieldRowPanel([FieldPanel("risk"), FieldPanel("status"), FieldPanel("opened_on")]),
-            FieldPanel("teacher", widget=teacher_chooser_viewset.widget_class),
+            FieldPanel(
+                "teacher",
+                widget=teacher_chooser_viewset.widget_class(
+                    linked_fields={"student": "#id_student"}
+                ),
+            ),
             FieldPanel("summary"),
             MultiFieldPanel(
                 [

@@ -1,5 +1,6 @@
 """Registers the casework admin: the ledger's view sets and each feature's hooks."""
 
+from django.apps import apps
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.html import format_html
@@ -8,6 +9,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from casework.access.audit import AUDITED_MODELS
 from casework.campaign import wagtail_hooks as campaign_hooks  # noqa: F401
 from casework.choosers import teacher_chooser_viewset
 from casework.closeoff import wagtail_hooks as closeoff_hooks  # noqa: F401
@@ -15,15 +17,7 @@ from casework.daily import wagtail_hooks as daily_hooks  # noqa: F401
 from casework.evidence import wagtail_hooks as evidence_hooks  # noqa: F401
 from casework.list_exports import urls as list_export_urls
 from casework.modeladmin import ChecklistItemAdmin, SchoolAdmin
-from casework.models import (
-    Case,
-    CaseworkLogEntry,
-    Finding,
-    HomeVisit,
-    School,
-    Student,
-    SupportRecord,
-)
+from casework.models import CaseworkLogEntry
 from casework.monthly import wagtail_hooks as monthly_hooks  # noqa: F401
 from casework.monthly.views import MonthlyReportViewSet
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
@@ -92,6 +86,7 @@ def casework_admin_css():
 
 @hooks.register("register_log_actions")
 def register_casework_log_model(actions):
-    # History of children's records is kept with the school, so the site history can be scoped.
-    for model in (Student, Case, HomeVisit, SupportRecord, Finding, School):
-        actions.register_model(model, CaseworkLogEntry)
+    # History of children's records is kept with the school, so the site history can be scoped;
+    # every model whose deletions are audited (casework.access.audit) is among them.
+    for label in AUDITED_MODELS:
+        actions.register_model(apps.get_model(label), CaseworkLogEntry)

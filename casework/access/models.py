@@ -96,14 +96,16 @@ class AccessLog(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # The record of who opened a file outlives the file: the case goes, its label stays.
     case = models.ForeignKey(
         "casework.Case",
         verbose_name=_("case"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="access_logs",
     )
+    label = models.CharField(_("record"), max_length=255, blank=True)
     what = models.CharField(_("what"), max_length=200, blank=True)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
@@ -116,6 +118,19 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # An audit record is written once; nothing edits it afterwards.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditRecordIsFinal(_("An access record cannot be changed."))
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditRecordIsFinal(_("An access record cannot be deleted; it expires."))
+
+
+class AuditRecordIsFinal(Exception):
+    """Raised on an attempt to change or delete an audit record one by one."""
 
 
 class CaseworkLogEntryManager(BaseLogEntryManager):

@@ -41,6 +41,20 @@ def can_export_personal_data(user):
     return is_bureau(user)
 
 
+def may_still_have(user, export_job):
+    """Whether ``user`` may, today, download a list exported for them earlier.
+
+    A file holds what the user's role allowed when it was written; a file written with every
+    school's rows needs the right to every school now."""
+    model = export_job.listed_model
+    return (
+        user.is_active
+        and can_export_personal_data(user)
+        and scope_for_user(user).all_schools
+        and user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    )
+
+
 def _profile_value(user, field):
     if user is None or not user.is_authenticated:
         return ""
@@ -115,6 +129,13 @@ def teachers_for(user):
     return staff.filter(casework_profile__school_id=scope.school_id).order_by(
         "last_name", "first_name"
     )
+
+
+def teachers_of_school(user, school_id):
+    """The staff of one school a case there can be paired with, within ``user``'s scope."""
+    if school_id is None:
+        return teachers_for(user).none()
+    return teachers_for(user).filter(casework_profile__school_id=school_id)
 
 
 def can_log_visit(user):

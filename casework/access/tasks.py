@@ -41,3 +41,11 @@ def system_task(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+@system_task
+def purge_old_audit():
+    """Daily: delete audit records older than CASEWORK["AUDIT_KEEP_DAYS"] (365) days."""
+    from casework.access.audit import purge_old_audit as purge
+
+    return purge()

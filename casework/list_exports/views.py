@@ -1,6 +1,7 @@
 """The page of a background export: its progress, then the download link (its user only)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from casework.access.audit import log_export
+from casework.access.rules import may_still_have
 from casework.list_exports.jobs import keep_days
 from casework.list_exports.tasks import interrupt_stale, restart_export
 from casework.models import ExportJob
@@ -22,7 +24,12 @@ def _own_job(request, pk):
     jobs = ExportJob.objects.select_related("user").filter(user=request.user)
     # A dead worker is told at once, not when the next sweep runs.
     interrupt_stale(jobs.filter(pk=pk))
-    return get_object_or_404(jobs, pk=pk)
+    job = get_object_or_404(jobs, pk=pk)
+    # Rights are those of today, not of the day the file was written: a user moved from an
+    # office to a school no longer takes out the file of every school made before.
+    if not may_still_have(request.user, job):
+        raise PermissionDenied
+    return job
 
 
 class ExportJobView(WagtailAdminTemplateMixin, TemplateView):

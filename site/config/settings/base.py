@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production import from here."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -101,11 +102,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed-login throttling: five failures lock the username from that address for an hour.
+# Failed-login throttling: five failures lock the username from that address for an hour;
+# the same username from another address can still log in.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a proxy every request comes from its address: list the proxies (addresses or networks,
+# comma-separated) so the client's address is read from their X-Forwarded-For. Empty: the
+# header is ignored, since any client can send one.
+# A value that is not an address or network stops the site from starting.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))
+    for p in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Sessions end after eight idle hours or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
