@@ -35,3 +35,8 @@ def log_download(user, attachment):
     return AccessLog.objects.create(
         user=user, action=AccessLog.Action.DOWNLOAD, case=case, what=what
     )
+
+
+def log_guardian_copy(user, what, row_count=None):
+    """A copy of everything held about one child, made for the guardian who asked (查阅复制)."""
+    return log_export(user, what, row_count=row_count)
