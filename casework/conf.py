@@ -70,6 +70,9 @@ DEFAULTS = {
     "EVIDENCE_MAX_PIXELS": 50_000_000,
     # The uploader may delete their own attachment for this many hours (the school manager always).
     "EVIDENCE_DELETE_HOURS": 24,
+    # PIPL: a closed case, and a child with no open case, untouched for this many years are
+    # anonymised by the nightly job (casework.privacy); their counts stay in the figures.
+    "RETENTION_YEARS": 3,
 }
 
 GENERIC_CHECKLIST_TITLE = _("Responsibility checklist")

@@ -85,6 +85,12 @@ SCHEDULES = [
         schedule_type="C",
         cron="0 6 1 * *",
     ),
+    # PIPL retention: personal data past CASEWORK["RETENTION_YEARS"] is removed every night.
+    Scheduled(
+        name="casework.privacy.anonymise",
+        func="casework.privacy.tasks.anonymise_expired",
+        at=datetime.time(2, 30),
+    ),
 ]
 
 

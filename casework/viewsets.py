@@ -18,6 +18,7 @@ from casework.forms import (
 )
 from casework.models import Case, Finding, HomeVisit, Student, SupportRecord
 from casework.people import full_name
+from casework.privacy.views import StudentEditView, StudentInspectView
 from casework.views.case_file import CaseFileView
 from casework.views.common import (
     CaseChildCreateView,
@@ -57,7 +58,10 @@ class StudentViewSet(CaseworkViewSet):
     filterset_class = StudentFilterSet
     ordering = ("school__name", "grade", "class_name", "name")
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["id_number", "latest_revision"]
+    # With the guardian's copy (查阅复制) among their buttons, for the bureau.
+    edit_view_class = StudentEditView
+    inspect_view_class = StudentInspectView
+    inspect_view_fields_exclude = ["id_number", "latest_revision", "anonymised_at"]
     list_export = ["name", "school", "grade", "class_name", "id_number", "student_number"]
     export_filename = "students"
     export_lookups = {"school": (("school__name",), None)}

@@ -29,7 +29,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    subpage_types = ["home.NoticeIndexPage"]
+    subpage_types = ["home.NoticeIndexPage", "home.PrivacyNoticePage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -311,6 +311,30 @@ class ChecklistPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = ChecklistCategory.objects.prefetch_related("items")
         context["progress"] = public_progress()
+        return context
+
+
+class PrivacyNoticePage(Page):
+    """个人信息保护告知: what the site's casework holds about children, why, who sees it, how
+    long it is kept and how a guardian asks for a copy (PIPL arts. 17, 31, 45)."""
+
+    body = RichTextField(_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("privacy notice")
+
+    def get_context(self, request, *args, **kwargs):
+        from casework.conf import conf
+
+        context = super().get_context(request, *args, **kwargs)
+        # Said from the setting, so the page never promises another period than the job keeps.
+        context["retention_years"] = conf.RETENTION_YEARS
         return context
 
 

@@ -18,9 +18,11 @@ from .models import (
     NoticeIndexPage,
     NoticePage,
     PlanPage,
+    PrivacyNoticePage,
 )
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "notice_2020_38.json"
+PRIVACY_FILE = Path(__file__).resolve().parent / "seed" / "privacy_notice.json"
 
 
 def read_seed(path=SEED_FILE):
@@ -52,6 +54,7 @@ class SeedLoader:
         if placed:
             self.redirect_old_addresses(notice, [notice, plan, checklist])
         self.load_footer()
+        self.load_child(home, PrivacyNoticePage, read_seed(PRIVACY_FILE))
         return self.changed
 
     def load_notice(self, home, index):

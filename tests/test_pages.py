@@ -5,15 +5,24 @@ from wagtail.models import Page, Revision
 from wagtail.test.utils import WagtailPageTestCase
 
 from casework.models import ChecklistItem
-from home.models import ChecklistPage, HomePage, NoticeIndexPage, NoticePage, PlanPage
+from home.models import (
+    ChecklistPage,
+    HomePage,
+    NoticeIndexPage,
+    NoticePage,
+    PlanPage,
+    PrivacyNoticePage,
+)
 from home.seed import SeedLoader, read_seed
 
 NOTICE_URL = "/tzgg/shidajiaotifa-2020-38/"
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_page_takes_only_the_notice_index(self):
-        self.assertAllowedSubpageTypes(HomePage, {NoticeIndexPage})
+    def test_home_page_takes_only_the_notice_index_and_the_privacy_notice(self):
+        self.assertAllowedSubpageTypes(HomePage, {NoticeIndexPage, PrivacyNoticePage})
+        self.assertAllowedParentPageTypes(PrivacyNoticePage, {HomePage})
+        self.assertAllowedSubpageTypes(PrivacyNoticePage, set())
         self.assertAllowedSubpageTypes(NoticeIndexPage, {NoticePage})
 
     def test_notice_lives_under_the_index_and_holds_its_attachments(self):
@@ -91,7 +100,8 @@ def test_checklist_page_has_seven_rows_and_category_cells_spanning_them(seed, cl
 @pytest.mark.django_db
 def test_every_seeded_page_is_routable(seed, client):
     pages = list(Page.objects.live().filter(depth__gt=1).specific())
-    assert len(pages) == 5
+    # home, 通知公告, the notice, its plan and checklist, and the privacy notice (个人信息保护告知)
+    assert len(pages) == 6
     for page in pages:
         assert client.get(page.url).status_code == 200, page.url
 

@@ -110,3 +110,8 @@ def purge_old_audit(days=None, now=None):
     accesses, _ = AccessLog.objects.filter(at__lt=cutoff).delete()
     history, _ = CaseworkLogEntry.objects.filter(timestamp__lt=cutoff).delete()
     return accesses + history
+
+
+def log_guardian_copy(user, what, row_count=None):
+    """A copy of everything held about one child, made for the guardian who asked (查阅复制)."""
+    return log_export(user, what, row_count=row_count)

@@ -35,12 +35,14 @@ from casework.reconciliation.models import (  # isort: skip
     ProbableMatch,
 )
 from casework.review.models import CaseReview  # isort: skip
+from casework.privacy.models import AnonymisationRun  # isort: skip
 from casework.dates import Term, term_label, week_monday  # isort: skip
 from casework.weekly.models import WEEKLY_FIGURES, TermFigures, WeeklyReport  # isort: skip
 
 __all__ = [
     "out_of_school_by_reason",
     "AccessLog",
+    "AnonymisationRun",
     "Attachment",
     "CampaignVisit",
     "Household",

@@ -93,6 +93,8 @@ class Case(LockableMixin, RevisionMixin, ScopedModel):
     close_verification = models.TextField(_("what was verified"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the retention period ran out and the free text was removed (casework.privacy).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     school_path = "student__school_id"
     objects = ScopedManager.from_queryset(CaseQuerySet)()

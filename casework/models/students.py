@@ -106,6 +106,8 @@ class Student(RevisionMixin, ScopedModel):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the retention period ran out and the personal data was removed (casework.privacy).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     school_path = "school_id"
     objects = ScopedManager()

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -204,6 +204,9 @@ def restart(request, pk):
 def download_file(request, pk):
     """The file exactly as it was received."""
     batch = _visible_batch(request, pk)
+    if not batch.file:
+        # Deleted when the retention period ended (casework.privacy).
+        raise Http404
     log_export(
         request.user,
         _("file received with import #%(pk)d") % {"pk": batch.pk},
