@@ -26,6 +26,7 @@ from casework.models import (
 )
 from casework.monthly import wagtail_hooks as monthly_hooks  # noqa: F401
 from casework.monthly.views import MonthlyReportViewSet
+from casework.offline import wagtail_hooks as offline_hooks  # noqa: F401
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401
 from casework.supervision import wagtail_hooks as supervision_hooks  # noqa: F401
