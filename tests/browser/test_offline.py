@@ -54,6 +54,7 @@ CREATE_CASES = """
 import datetime, json
 from django.utils import timezone
 from django.contrib.auth import get_user_model
+from casework.access.scope import system_scope
 from casework.models import Case, ChecklistItem, HomeVisit, Student
 teacher = get_user_model().objects.get(username="teacher_a")
 school = teacher.casework_profile.school
@@ -68,7 +69,8 @@ for n, name in enumerate({names!r}):
     HomeVisit.unscoped.create(case=case, visited_on=today - datetime.timedelta(days=20),
                               visitors="李老师", child_state="in_school", findings="首次家访",
                               next_visit_due=today - datetime.timedelta(days=3))
-    case.refresh_next_visit_due()
+    with system_scope():  # outside a request the related managers see nothing
+        case.refresh_next_visit_due()
     ids.append(case.pk)
 print(json.dumps(ids))
 """
@@ -154,6 +156,7 @@ def log_visit(page, taps, case_name, findings, photo=None, sign=False):
         taps.count += 1  # the camera's shutter
         form.locator("input[name=photos]").set_input_files(photo)
     if sign:
+        form.locator("canvas").scroll_into_view_if_needed()
         pad = form.locator("canvas").bounding_box()
         page.mouse.move(pad["x"] + 30, pad["y"] + 40)
         page.mouse.down()

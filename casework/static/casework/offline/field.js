@@ -186,11 +186,15 @@
     } else if (summary.offline) {
       notice(T.failed, { kind: 'warning' });
     } else if (summary.stored.length) {
-      const last = summary.stored[summary.stored.length - 1];
-      notice(summary.stored.length === 1 ? last.message : fill(T.synced, { count: summary.stored.length }), { kind: 'success' });
+      reportStored(summary.stored.map((answer) => answer.message));
     }
     if (summary.stored.length) await refreshList();
     return summary;
+  }
+
+  function reportStored(messages) {
+    if (!messages.length) return;
+    notice(messages.length === 1 ? messages[0] : fill(T.synced, { count: messages.length }), { kind: 'success' });
   }
 
   async function sendAnyway(entry) {
@@ -383,7 +387,12 @@
     if (navigator.serviceWorker) {
       navigator.serviceWorker.register(urls.worker).catch(() => {});
       navigator.serviceWorker.addEventListener('message', (e) => {
-        if (e.data && e.data.type === 'casework-synced') { renderQueue(); refreshList(); }
+        // The worker's Background Sync sent the queue while the page was open.
+        if (e.data && e.data.type === 'casework-synced') {
+          reportStored(e.data.stored);
+          renderQueue();
+          if (e.data.stored.length) refreshList();
+        }
       });
     }
     snapshot = (await Queue.getMeta('list')) || null;
