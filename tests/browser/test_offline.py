@@ -146,7 +146,7 @@ class Taps:
         return time.monotonic() - self.start
 
 
-def log_visit(page, taps, case_name, findings, photo=None, sign=False):
+def log_visit(page, taps, case_name, findings, photo=None, sign=False, shot=None):
     row = page.locator("[data-list=all] [data-case]", has_text=case_name)
     taps.tap(row.get_by_role("button", name="登记家访"))
     form = page.locator("[data-visit-form]")
@@ -164,6 +164,8 @@ def log_visit(page, taps, case_name, findings, photo=None, sign=False):
         page.mouse.move(pad["x"] + 260, pad["y"] + 50, steps=5)
         page.mouse.up()
         taps.count += 1
+    if shot:
+        shot(page, "field-form-offline")
     taps.tap(form.get_by_role("button", name="保存家访"))
 
 
@@ -203,7 +205,7 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(page.locator("[data-notice]")).to_contain_text("已保存在本机")
     offline = (taps.count, taps.seconds)
     page.locator("[data-list=all]").scroll_into_view_if_needed()
-    log_visit(page, taps.__class__(page), names[2], f"离线家访乙{marker}", sign=True)
+    log_visit(page, Taps(page), names[2], f"离线家访乙{marker}", sign=True, shot=shot)
     queue = page.locator("[data-queue] [data-entry]")
     expect(queue).to_have_count(2)
     expect(queue.first).to_contain_text("待同步")
