@@ -256,6 +256,7 @@
   function openForm(c, entry = null) {
     currentCase = c;
     editing = entry;
+    notice('');
     form.reset();
     resetSignature();
     clearErrors();
