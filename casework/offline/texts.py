@@ -32,5 +32,6 @@ TEXTS = {
     "filesKept": gettext_lazy("%(count)s photos or files kept from before."),
     "required": gettext_lazy("This field is required."),
     "synced": gettext_lazy("%(count)s visits sent."),
+    "problems": gettext_lazy("%(count)s visits could not be stored; see the list waiting to sync."),
     "failed": gettext_lazy("No connection to the server; the visits stay on the phone."),
 }

@@ -315,6 +315,9 @@ def test_a_case_closed_meanwhile_is_shown_as_a_conflict_and_logout_clears_the_ph
     expect(entry).to_have_count(1)
     expect(entry).to_have_attribute("data-status", "conflict")
     expect(entry).to_contain_text("该个案已销号")
+    expect(page.locator("[data-notice]")).to_contain_text("1条家访未能保存")
+    # The refreshed list no longer offers the closed case.
+    expect(page.locator("[data-list=all] [data-case]", has_text=f"销号{marker}")).to_have_count(0)
     assert visits_with(live_site, marker) == []  # stored nowhere, and kept on the phone
     shot(page, "conflict-closed")
 

@@ -185,10 +185,13 @@
       notice(T.session, { link: loginLink(), kind: 'warning' });
     } else if (summary.offline) {
       notice(T.failed, { kind: 'warning' });
+    } else if (summary.problems) {
+      notice(fill(T.problems, { count: summary.problems }), { kind: 'warning' });
     } else if (summary.stored.length) {
       reportStored(summary.stored.map((answer) => answer.message));
     }
-    if (summary.stored.length) await refreshList();
+    // A conflict (a case closed or moved meanwhile) changes the list as much as a stored visit.
+    if (summary.stored.length || summary.problems) await refreshList();
     return summary;
   }
 
