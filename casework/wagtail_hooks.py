@@ -20,6 +20,7 @@ from casework.modeladmin import ChecklistItemAdmin, SchoolAdmin
 from casework.models import CaseworkLogEntry
 from casework.monthly import wagtail_hooks as monthly_hooks  # noqa: F401
 from casework.monthly.views import MonthlyReportViewSet
+from casework.offline import wagtail_hooks as offline_hooks  # noqa: F401
 from casework.privacy import wagtail_hooks as privacy_hooks  # noqa: F401
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401

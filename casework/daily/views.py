@@ -1,6 +1,5 @@
 """The quick visit form: a home visit logged from a phone in under a minute."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -16,8 +15,8 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from casework.access.rules import can_log_visit
 from casework.choices import NEXT_VISIT_DAYS, ChildState
+from casework.daily.forms import QuickVisitForm
 from casework.daily.models import Reminder
-from casework.evidence.forms import EvidenceFormMixin
 from casework.links import case_file_url
 from casework.models import Case, HomeVisit, next_visit_suggestion
 from casework.people import display_name
@@ -26,47 +25,6 @@ from casework.people import display_name
 def safe_next_url(request, fallback):
     """Where the user came from, if it is on this site; else ``fallback``."""
     return get_valid_next_url_from_request(request) or fallback
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class QuickVisitForm(EvidenceFormMixin, forms.ModelForm):
-    with_signature = True
-
-    # Without a blank choice: one tap picks the state.
-    child_state = forms.ChoiceField(
-        label=gettext_lazy("state of the child"),
-        choices=ChildState.choices,
-        widget=forms.RadioSelect,
-    )
-
-    class Meta:
-        model = HomeVisit
-        fields = [
-            "visited_on",
-            "child_state",
-            "leave_reason",
-            "leave_reason_other",
-            "findings",
-            "next_visit_due",
-            "mode",
-            "visitors",
-        ]
-        widgets = {
-            "visited_on": DateInput(),
-            "next_visit_due": DateInput(),
-            "mode": forms.RadioSelect,
-            "findings": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class QuickVisitView(WagtailAdminTemplateMixin, FormView):

@@ -232,6 +232,13 @@ class HomeVisit(RevisionMixin, ScopedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A visit typed on the phone without a signal carries the id the phone made for it, so a
+    # retry, a double tap or a second tab stores it once.
+    client_id = models.UUIDField(_("offline entry id"), null=True, blank=True, editable=False)
+    entered_offline_at = models.DateTimeField(
+        _("entered offline at"), null=True, blank=True, editable=False
+    )
+    synced_at = models.DateTimeField(_("synced at"), null=True, blank=True, editable=False)
 
     school_path = "case__student__school_id"
     objects = ScopedManager()
@@ -242,6 +249,9 @@ class HomeVisit(RevisionMixin, ScopedModel):
         verbose_name_plural = _("home visits")
         ordering = ["-visited_on", "-created_at"]
         indexes = [models.Index(fields=["case", "visited_on"], name="casework_visit_case_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="casework_visit_client_id_once")
+        ]
 
     def __str__(self):
         return f"{self.case.student.name} {self.visited_on:%Y-%m-%d} {self.get_mode_display()}"

@@ -1,0 +1,210 @@
+"""One visit sent from the phone's queue: checked by the same form and scope as online, stored once.
+
+The answer says what the phone should do with its entry: drop it (stored, or stored before),
+show the errors on the fields (invalid), or keep it and show the conflict.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from wagtail.actions.create import CreateAction
+from wagtail.log_actions import log
+
+from casework.daily.forms import QuickVisitForm
+from casework.links import case_file_url
+from casework.models import Case, HomeVisit
+from casework.people import display_name
+
+SYNCED_ACTION = "casework.offline_synced"
+
+
+@dataclass
+class Outcome:
+    """What the sync endpoint answers: a status the phone acts on, and a message in Chinese."""
+
+    status: str
+    http_status: int
+    message: str
+    reason: str = ""
+    errors: dict = field(default_factory=dict)
+    visit: HomeVisit | None = None
+
+    def as_json(self):
+        data = {"status": self.status, "message": self.message}
+        if self.reason:
+            data["reason"] = self.reason
+        if self.errors:
+            data["errors"] = self.errors
+        if self.visit is not None:
+            data["visit"] = {"id": self.visit.pk, "case": self.visit.case_id}
+            data["case_url"] = case_file_url(self.visit.case_id)
+        return data
+
+
+def long_date(day):
+    return date_format(day, "Y年n月j日")
+
+
+def stored(visit, *, again=False):
+    case = visit.case
+    if case.next_visit_due:
+        message = _("Visit to %(name)s on %(date)s saved. Next visit due %(due)s.") % {
+            "name": case.student.name,
+            "date": long_date(visit.visited_on),
+            "due": long_date(case.next_visit_due),
+        }
+    else:
+        message = _("Visit to %(name)s on %(date)s saved.") % {
+            "name": case.student.name,
+            "date": long_date(visit.visited_on),
+        }
+    return Outcome("stored", 200, message, reason="again" if again else "", visit=visit)
+
+
+def conflict(reason, message, http_status=409):
+    return Outcome("conflict", http_status, message, reason=reason)
+
+
+def parse_client_id(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def entered_at_from(value):
+    """The phone's clock when the visit was saved there; ignored if it is not a sensible time."""
+    moment = parse_datetime(value or "")
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment if moment <= timezone.now() + datetime.timedelta(minutes=10) else None
+
+
+def already_stored(client_id, user):
+    """The visit stored before under this id, as the answer for the phone; None if there is none."""
+    earlier = HomeVisit.unscoped.filter(client_id=client_id).select_related("case__student").first()
+    if earlier is None:
+        return None
+    if earlier.created_by_id != user.pk:
+        # Never say whose visit it is: an id is the phone's, not a way to look around.
+        return conflict("id_taken", _("This entry was made by another account; it was not stored."))
+    # The case the earlier answer named: the next visit due as it stands now.
+    earlier.case.next_visit_due = (
+        Case.unscoped.filter(pk=earlier.case_id).values_list("next_visit_due", flat=True).first()
+    )
+    return stored(earlier, again=True)
+
+
+def case_conflict(case_pk, user, data):
+    """The case, or why a visit to it from the phone's list cannot be stored as it is."""
+    case = Case.objects.with_file().filter(pk=case_pk).first()  # scoped: the user's school only
+    if case is None:
+        was_mine = Case.unscoped.filter(pk=case_pk, teacher=user).exists() if case_pk else False
+        if was_mine:
+            return None, conflict(
+                "moved",
+                _(
+                    "The child has moved to another school since the list was saved; "
+                    "the visit was not stored. Tell your school's case manager."
+                ),
+            )
+        return None, conflict(
+            "not_found",
+            _("This case is not among your school's cases; the visit was not stored."),
+            http_status=404,
+        )
+    if case.status == Case.Status.CLOSED:
+        return case, conflict("closed", _("This case is closed off; reopen it to log a visit."))
+    if case.teacher_id != user.pk and not data.get("confirm_reassigned"):
+        teacher = display_name(case.teacher) if case.teacher else _("no teacher")
+        return case, conflict(
+            "reassigned",
+            _(
+                "This case has been reassigned to %(teacher)s since the list was saved. "
+                "Send the visit anyway, or discard it."
+            )
+            % {"teacher": teacher},
+        )
+    return case, None
+
+
+def sync_visit(user, data, files):
+    """Store one queued visit of ``user`` (the POST ``data`` and ``files`` the phone sent)."""
+    client_id = parse_client_id(data.get("client_id"))
+    if client_id is None:
+        return Outcome(
+            "invalid", 400, _("The entry has no valid offline id; it was not stored."), "no_id"
+        )
+    if str(data.get("entered_by", "")) != str(user.pk):
+        return conflict(
+            "other_user",
+            _(
+                "This entry was made by another account on this phone; log in as that account to send it."
+            ),
+            http_status=403,
+        )
+    earlier = already_stored(client_id, user)
+    if earlier:
+        return earlier
+    case, problem = case_conflict(data.get("case"), user, data)
+    if problem:
+        return problem
+    now = timezone.now()
+    form = QuickVisitForm(
+        data=data,
+        files=files,
+        instance=HomeVisit(
+            case=case,
+            created_by=user,
+            client_id=client_id,
+            entered_offline_at=entered_at_from(data.get("entered_at")),
+            synced_at=now,
+        ),
+    )
+    if not form.is_valid():
+        return Outcome(
+            "invalid",
+            422,
+            _("The visit was not stored: correct the fields marked."),
+            errors={
+                name: {
+                    "label": str(form.fields[name].label) if name in form.fields else "",
+                    "messages": [str(m) for m in messages],
+                }
+                for name, messages in form.errors.items()
+            },
+        )
+    try:
+        with transaction.atomic():
+            visit = CreateAction(form.instance, user=user, form=form).execute(
+                skip_permission_checks=True
+            )
+            form.save_evidence(visit, user)
+            log(
+                visit,
+                SYNCED_ACTION,
+                user=user,
+                data={
+                    "entered_at": visit.entered_offline_at.isoformat()
+                    if visit.entered_offline_at
+                    else None,
+                    "synced_at": now.isoformat(),
+                },
+            )
+    except IntegrityError:
+        # Two tabs sent the same entry at once: the other one stored it.
+        earlier = already_stored(client_id, user)
+        if earlier:
+            return earlier
+        raise
+    case.refresh_next_visit_due()
+    visit.case = case
+    return stored(visit)
