@@ -23,6 +23,9 @@ DEFAULTS = {
     "MONTHLY_REMINDER_DAY": 20,
     # The office (by name) that receives the approved monthly checklist; "" sends it nowhere.
     "RECEIVING_OFFICE": "",
+    # Two-factor login for bureau offices, leaders, school managers and superusers
+    # (casework/twofactor/); False turns it off everywhere, for the test suite only.
+    "TWO_FACTOR": True,
     # The first year the ledger knows (the plan's): no case, report or term figure before it, and
     # none after next year (see casework/dates.py).
     "FIRST_YEAR": 2020,

@@ -29,6 +29,7 @@ from casework.monthly.views import MonthlyReportViewSet
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401
 from casework.supervision import wagtail_hooks as supervision_hooks  # noqa: F401
+from casework.twofactor import wagtail_hooks as twofactor_hooks  # noqa: F401
 from casework.viewsets import (
     CaseViewSet,
     FindingViewSet,

@@ -1,0 +1,17 @@
+from django.urls import path
+
+#: URL names a user who has not yet given a code may open (besides logging out).
+OPEN_TO_UNVERIFIED = [
+    "casework_twofactor_setup",
+    "casework_twofactor_verify",
+    "wagtailadmin_logout",
+]
+
+
+def urlpatterns():
+    from casework.twofactor import views
+
+    return [
+        path("setup/", views.SetupView.as_view(), name="casework_twofactor_setup"),
+        path("verify/", views.VerifyView.as_view(), name="casework_twofactor_verify"),
+    ]
