@@ -1,10 +1,13 @@
 from django.urls import path
 
-#: URL names a user who has not yet given a code may open (besides logging out).
+#: URL names a user who has not yet given a code may open: the two pages, logging out, and the
+#: admin's translations and icons that those pages load.
 OPEN_TO_UNVERIFIED = [
     "casework_twofactor_setup",
     "casework_twofactor_verify",
     "wagtailadmin_logout",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
 ]
 
 
