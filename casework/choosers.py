@@ -6,6 +6,7 @@ Children's data is not put in a search index, so the choosers search with ORM lo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
@@ -13,7 +14,7 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, C
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
 from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 
 from casework.access.rules import teachers_for, teachers_of_school
 from casework.access.scope import scope_for_user
@@ -49,6 +50,19 @@ def orm_search_form(fields):
     return SearchForm
 
 
+class CreateOnlyWithAFormView(SnippetCreateView):
+    """Wagtail routes a chooser's "create" even when the chooser offers no form to fill."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseworkChooserViewSet(SnippetChooserViewSet):
+    create_view_class = CreateOnlyWithAFormView
+
+
 class StudentChooserMixin:
     filter_form_class = orm_search_form(["name", "id_number", "student_number"])
 
@@ -73,7 +87,7 @@ class StudentChooseResultsView(StudentChooserMixin, SnippetChooseResultsView):
     pass
 
 
-class StudentChooserViewSet(SnippetChooserViewSet):
+class StudentChooserViewSet(CaseworkChooserViewSet):
     choose_view_class = StudentChooseView
     choose_results_view_class = StudentChooseResultsView
 
@@ -119,6 +133,8 @@ class TeacherChooseResultsView(TeacherChooserMixin, ChooseResultsView):
 
 class TeacherChosenView(ChosenView):
     def get_object(self, pk):
+        if not pk.isdigit():
+            raise get_user_model().DoesNotExist
         return teachers_for(self.request.user).get(pk=pk)
 
 

@@ -30,6 +30,12 @@ DEFAULTS = {
     "MONTHLY_REMINDER_DAY": 20,
     # The office (by name) that receives the approved monthly checklist; "" sends it nowhere.
     "RECEIVING_OFFICE": "",
+    # Two-factor login for bureau offices, leaders, school managers and superusers
+    # (casework/twofactor/); False turns it off everywhere, for the test suite only.
+    "TWO_FACTOR": True,
+    # The first year the ledger knows (the plan's): no case, report or term figure before it, and
+    # none after next year (see casework/dates.py).
+    "FIRST_YEAR": 2020,
     # Households that left poverty before this year must still get aid: reconciliation flags them.
     "POVERTY_EXIT_YEAR": 2019,
     # Compulsory-school age (义务教育适龄): from this age, and under the second, on the

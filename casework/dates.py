@@ -3,9 +3,99 @@
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from casework.conf import conf
+
+# The sensible ranges of the dates and years people type, in one place (docs/configuration.md).
+#: 建档立卡 began in 2014: no registered household left poverty before.
+POVERTY_REGISTRATION_YEAR = 2014
+#: A birth date further back than this many years is a typing error, not a pupil.
+OLDEST_PUPIL_YEARS = 30
+
+
+def first_year():
+    """The first year the ledger knows: the plan's (``CASEWORK["FIRST_YEAR"]``)."""
+    return conf.FIRST_YEAR
+
+
+def last_year():
+    """The last year a report or term may be for: next year (a school year starts in August)."""
+    return timezone.localdate().year + 1
+
+
+def known_years():
+    return range(first_year(), last_year() + 1)
+
+
+def is_known_year(year):
+    return first_year() <= year <= last_year()
+
+
+def known_year_or_404(year):
+    """``year`` from a URL, or a 404 for a year the plan never knew."""
+    if not is_known_year(year):
+        raise Http404(_("No data for the year %(year)s.") % {"year": year})
+    return year
+
+
+def collect(errors, *checks):
+    """Run each check (a function of no arguments) and add what it refuses to ``errors``."""
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, messages[0])
+
+
+def validate_known_year(year, field):
+    if year is not None and not is_known_year(year):
+        raise ValidationError(
+            {
+                field: _("The year must be between %(first)s and %(last)s.")
+                % {"first": first_year(), "last": last_year()}
+            }
+        )
+
+
+def validate_not_future(day, field):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
+def validate_case_date(day, field):
+    """A day of the ledger's work: from 1 January of the first year until today."""
+    validate_not_future(day, field)
+    if day is not None and day.year < first_year():
+        raise ValidationError(
+            {field: _("This date cannot be before %(year)s.") % {"year": first_year()}}
+        )
+
+
+def validate_birth_date(day, field="birth_date"):
+    validate_not_future(day, field)
+    if day is not None and day.year < timezone.localdate().year - OLDEST_PUPIL_YEARS:
+        raise ValidationError(
+            {
+                field: _("A pupil born more than %(years)s years ago: check the date of birth.")
+                % {"years": OLDEST_PUPIL_YEARS}
+            }
+        )
+
+
+def validate_poverty_exit_year(year, field="poverty_exit_year"):
+    if year is not None and not POVERTY_REGISTRATION_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {
+                field: _("The year the household left poverty is between %(first)s and %(last)s.")
+                % {"first": POVERTY_REGISTRATION_YEAR, "last": timezone.localdate().year}
+            }
+        )
 
 
 class Term(models.IntegerChoices):

@@ -5,7 +5,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from casework.choosers import StudentChooserViewSet, teacher_chooser_viewset
+from casework.choosers import (
+    CaseworkChooserViewSet,
+    StudentChooserViewSet,
+    teacher_chooser_viewset,
+)
 from casework.closeoff.columns import CloseOffColumn
 from casework.columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
 from casework.filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
@@ -30,6 +34,7 @@ from casework.views.common import (
 
 class CaseworkViewSet(SnippetViewSet):
     index_view_class = CaseworkIndexView
+    chooser_viewset_class = CaseworkChooserViewSet
     search_backend_name = None  # ORM lookups: children's data is never put in a search index
     copy_view_enabled = False
     list_per_page = 50

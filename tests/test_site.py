@@ -16,6 +16,8 @@ from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+#: A key production accepts (50+ characters, many of them different); never used for real.
+STRONG_KEY = "t3st-0nly-Key-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP-0123456789"
 
 
 def run(args, env=None, **kwargs):
@@ -44,7 +46,7 @@ def free_port():
 
 
 def test_wsgi_module_loads_with_site_on_the_path():
-    env = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org", "PYTHONPATH": "site"}
+    env = {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "example.org", "PYTHONPATH": "site"}
     code = "import config.wsgi as w; print(type(w.application).__name__)"
     result = run([PY, "-c", code], env=env)
     assert result.returncode == 0, result.stderr
@@ -60,7 +62,7 @@ def test_gunicorn_serves_the_production_site(tmp_path):
     """Smoke test: collectstatic, then gunicorn --pythonpath site config.wsgi on loopback."""
     db = tmp_path / "smoke.sqlite3"
     env = {
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{db}",
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -108,6 +110,14 @@ def test_gunicorn_serves_the_production_site(tmp_path):
                 assert text in response.read().decode(), path
         with urllib.request.urlopen(base + "/static/css/site.css", timeout=5) as response:
             assert response.status == 200
+        # As the proxy passes an HTTPS request on: HSTS for a year, subdomains included.
+        behind_https = urllib.request.Request(
+            base + "/admin/login/", headers={"X-Forwarded-Proto": "https"}
+        )
+        with urllib.request.urlopen(behind_https, timeout=5) as response:
+            headers = response.headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -117,8 +127,8 @@ def test_gunicorn_serves_the_production_site(tmp_path):
     "env, message",
     [
         ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
-        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org", "DEBUG": "1"}, "DEBUG"),
+        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "example.org", "DEBUG": "1"}, "DEBUG"),
     ],
 )
 def test_production_settings_refuse_to_start_insecurely(env, message):
@@ -128,6 +138,42 @@ def test_production_settings_refuse_to_start_insecurely(env, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short-but-random-Xq9",
+        "ab" * 40,
+        "django-insecure-" + STRONG_KEY,
+        "dev-only-insecure-key-sichasibu",
+    ],
+    ids=["short", "few-characters", "django-insecure-prefix", "too-short-dev-key"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    result = run(
+        [PY, "manage.py", "check"],
+        env={
+            "SECRET_KEY": key,
+            "ALLOWED_HOSTS": "example.org",
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        },
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_check_deploy_is_clean_with_the_environment_production_needs():
+    result = run(
+        [PY, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            "SECRET_KEY": STRONG_KEY,
+            "ALLOWED_HOSTS": "edu.dwk.example.cn",
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        },
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
 
 
 @pytest.mark.django_db

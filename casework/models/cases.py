@@ -21,6 +21,7 @@ from casework.choices import (
     RiskLevel,
     leave_reason_errors,
 )
+from casework.dates import collect, validate_case_date
 from casework.models.reference import ChecklistItem
 from casework.models.students import Student
 from casework.people import display_name
@@ -162,6 +163,7 @@ class Case(LockableMixin, RevisionMixin, ScopedModel):
                 errors["close_reason"] = _("A case closed off needs the reason.")
             if not self.close_verification.strip():
                 errors["close_verification"] = _("Say what was verified before closing off.")
+        collect(errors, lambda: validate_case_date(self.opened_on, "opened_on"))
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             errors["closed_on"] = _("A case cannot be closed before it was opened.")
         if self.closed_on and self.closed_on > today():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.dates import collect, validate_birth_date, validate_poverty_exit_year
 from casework.fields import IDNumberField
 from casework.idnumbers import birth_date_from_id, mask_id_number
 from casework.models.reference import School
@@ -181,6 +182,11 @@ class Student(RevisionMixin, ScopedModel):
                 errors["birth_date"] = _(
                     "The date of birth does not match the ID number, which says %(date)s."
                 ) % {"date": born.isoformat()}
+        collect(
+            errors,
+            lambda: validate_birth_date(self.birth_date),
+            lambda: validate_poverty_exit_year(self.poverty_exit_year),
+        )
         if self.poverty_exit_year and not self.is_registered_poor:
             errors["poverty_exit_year"] = _(
                 "Only a registered poor household has a year it left poverty."

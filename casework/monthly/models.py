@@ -23,7 +23,7 @@ from wagtail.signals import task_submitted
 from casework.access.rules import leader_name_of
 from casework.access.scope import ScopedManager, UnscopedManager
 from casework.conf import conf
-from casework.dates import first_of_month, last_of_month
+from casework.dates import first_of_month, last_of_month, validate_known_year
 from casework.models.reference import ChecklistItem
 from casework.monthly.figures import draft_row
 from casework.people import display_name
@@ -84,6 +84,12 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
     @property
     def revisions(self):
         return self._revisions
+
+    def clean(self):
+        super().clean()
+        if self.month:
+            # A report for a month the plan never knew would be "late" at once and send reminders.
+            validate_known_year(self.month.year, "month")
 
     def save(self, *args, **kwargs):
         if self.month:

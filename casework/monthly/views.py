@@ -24,6 +24,8 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 
 from casework.access.audit import log_export
 from casework.access.rules import can_edit_report_row, can_view_monthly_reports, can_view_progress
+from casework.choosers import CaseworkChooserViewSet
+from casework.dates import is_known_year, known_year_or_404
 from casework.models import MonthlyReport
 from casework.monthly.figures import months_of, progress_overview
 from casework.monthly.workbook import (
@@ -231,6 +233,7 @@ class SummaryExportView(ReportAccessMixin, TemplateView):
     def get(self, request, year, period):
         if period not in PERIODS:
             raise Http404
+        known_year_or_404(year)
         months = [datetime.date(year, m, 1) for m in PERIODS[period]]
         reports = MonthlyReport.objects.filter(month__in=months)
         data = summary_workbook(year, period, list(reports), months)
@@ -262,6 +265,13 @@ class ProgressView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         try:
             year = int(self.request.GET.get("year", today.year))
         except ValueError:
+            year = None
+        if year is None or not is_known_year(year):
+            messages.error(
+                self.request,
+                _("No progress for the year %(year)s: showing %(this)s.")
+                % {"year": self.request.GET["year"][:10], "this": today.year},
+            )
             year = today.year
         months = months_of(year, until=today)
         context.update(
@@ -322,6 +332,7 @@ class RedraftView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
 class MonthlyReportViewSet(SnippetViewSet):
     model = MonthlyReport
     icon = "table"
+    chooser_viewset_class = CaseworkChooserViewSet
     menu_label = gettext_lazy("Monthly checklist")
     index_view_class = MonthlyReportIndexView
     add_view_class = MonthlyReportCreateView
@@ -337,8 +348,8 @@ class MonthlyReportViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("<str:pk>/export/", ExportView.as_view(), name="export"),
-            path("<str:pk>/redraft/", RedraftView.as_view(), name="redraft"),
+            path("<int:pk>/export/", ExportView.as_view(), name="export"),
+            path("<int:pk>/redraft/", RedraftView.as_view(), name="redraft"),
             path("summary/<int:year>/<slug:period>/", SummaryExportView.as_view(), name="summary"),
             path("progress/", ProgressView.as_view(), name="progress"),
         ]

@@ -21,6 +21,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from casework.choices import ChildState, Concern, reason_counts_text
+from casework.dates import is_known_year
 from casework.models import (
     WEEKLY_FIGURES,
     Case,
@@ -64,7 +65,9 @@ def pupils_at_risk(school, week_start):
 
 
 def week_of(year, week):
-    """The Monday of ISO week ``week`` of ``year``."""
+    """The Monday of ISO week ``week`` of ``year``; ValueError for a year the plan never knew."""
+    if not is_known_year(year):
+        raise ValueError(f"no week of the year {year}")
     return datetime.date.fromisocalendar(year, week, 1)
 
 

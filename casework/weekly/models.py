@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
-from casework.dates import Term, term_label, week_label, week_monday
+from casework.dates import Term, term_label, validate_known_year, week_label, week_monday
 from casework.models.reference import School
 
 #: The figures of a weekly report, in the order the report shows them.
@@ -72,6 +72,10 @@ class TermFigures(ScopedModel):
 
     def __str__(self):
         return f"{self.school} {self.term_label}"
+
+    def clean(self):
+        super().clean()
+        validate_known_year(self.school_year, "school_year")
 
     @property
     def term_label(self):
@@ -182,6 +186,8 @@ class WeeklyReport(ScopedModel):
 
     def clean(self):
         super().clean()
+        if self.week_start:
+            validate_known_year(self.week_start.year, "week_start")
         if self.week_start and self.week_start.weekday() != 0:
             raise ValidationError({"week_start": _("A report week starts on a Monday.")})
         if self.corrected_figures() and not self.note.strip():

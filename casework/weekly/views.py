@@ -26,7 +26,7 @@ from casework.access.rules import (
     can_view_weekly_reports,
     school_id_of,
 )
-from casework.dates import week_label
+from casework.dates import known_year_or_404, week_label
 from casework.models import (
     WEEKLY_FIGURES,
     School,
@@ -312,6 +312,7 @@ class TermFiguresView(ReportsMixin, FormView):
             raise PermissionDenied
         if term not in Term.values:
             raise Http404
+        known_year_or_404(school_year)
         self.school = get_object_or_404(School.objects.all(), pk=school_pk)
         self.school_year, self.term = school_year, term
         return super().dispatch(request, school_pk, school_year, term)

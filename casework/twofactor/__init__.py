@@ -1,0 +1,1 @@
+"""Two-factor login (django-otp): a phone app's one-time code after the password."""
