@@ -19,7 +19,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateV
 from casework.access.rules import teachers_for, teachers_of_school
 from casework.access.scope import scope_for_user
 from casework.columns import MaskedIDColumn
-from casework.idnumbers import normalize_id_number
+from casework.idnumbers import is_ascii_digits, normalize_id_number
 
 
 def orm_search_form(fields):
@@ -37,7 +37,7 @@ def orm_search_form(fields):
             query = (self.cleaned_data.get("q") or "").strip()
             if query:
                 normalized = normalize_id_number(query)
-                terms = {query, normalized} if normalized.rstrip("X").isdigit() else {query}
+                terms = {query, normalized} if is_ascii_digits(normalized.rstrip("X")) else {query}
                 condition = Q()
                 for field in fields:
                     for term in terms:

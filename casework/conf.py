@@ -24,6 +24,20 @@ DEFAULTS = {
     "JOB_STALE_AFTER": 15 * 60,
     # Larger uploads are refused (about 300,000 rows of a typical roll).
     "IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    # An upload that unpacks to more than this is read by the worker too, whatever its size.
+    "IMPORT_INLINE_UNCOMPRESSED_BYTES": 4 * 1024 * 1024,
+    # Bounds checked on every uploaded workbook before it is parsed (casework.reconciliation
+    # .bounds); a file over any of them is refused with the reason.
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 400 * 1024 * 1024,
+    "IMPORT_MAX_COMPRESSION_RATIO": 200,
+    "IMPORT_MAX_PARTS": 1000,
+    "IMPORT_MAX_SHEETS": 50,
+    "IMPORT_MAX_ROWS": 300_000,
+    "IMPORT_MAX_COLUMNS": 200,
+    "IMPORT_MAX_CELLS": 10_000_000,
+    "IMPORT_MAX_MERGED_RANGES": 10_000,
+    # Excel itself holds at most 32,767 characters in a cell.
+    "IMPORT_MAX_TEXT_CHARS": 32_767,
     # The checklist is approved and sent on before this day of every month.
     "MONTHLY_DEADLINE_DAY": 25,
     # The day of the month the offices are reminded of their rows.

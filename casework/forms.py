@@ -13,6 +13,7 @@ from casework.access.rules import (
     teachers_for,
     teachers_of_school,
 )
+from casework.idnumbers import normalize_student_number
 from casework.models import Case, Student
 from casework.people import display_name
 
@@ -36,7 +37,9 @@ class StudentForm(CaseworkAdminForm):
     def clean(self):
         cleaned = super().clean()
         self.instance.id_number = cleaned.get("id_number")
-        self.instance.student_number = (cleaned.get("student_number") or "").strip() or None
+        # The duplicate check compares the stored (normalised) forms, whatever was typed.
+        self.instance.student_number = normalize_student_number(cleaned.get("student_number"))
+        self.instance.student_number = self.instance.student_number or None
         field, first = self.instance.duplicate_of()
         if first is not None:
             self.add_error(field, duplicate_message(first, field, self.for_user))

@@ -10,14 +10,42 @@ from django.utils.translation import gettext_lazy as _
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _SPACES = re.compile(r"[\s\u3000\-]+")
+# Only ASCII: str.isdigit() and int() also take Arabic-Indic, Devanagari, Ethiopic … digits,
+# which would store a second copy of a child under a number no search finds.
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_STUDENT_NUMBER = re.compile(r"[0-9A-Z]+", re.ASCII)
+# Full-width ASCII (U+FF01–U+FF5E), as Chinese input methods type it, to half-width.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _half_width(value):
+    return unicodedata.normalize("NFC", str(value)).translate(_FULL_WIDTH)
 
 
 def normalize_id_number(value):
     """Full-width to half-width, drop spaces and hyphens, upper-case the X."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub("", text).upper()
+    return _SPACES.sub("", _half_width(value)).upper()
+
+
+def normalize_student_number(value):
+    """A 学籍号 as stored: half-width, without spaces, upper-case; "" when there is none."""
+    return normalize_id_number(value)
+
+
+def is_ascii_digits(value):
+    """True for a non-empty string of 0–9 only (unlike str.isdigit)."""
+    return bool(re.fullmatch(r"[0-9]+", value, re.ASCII))
+
+
+def validate_student_number(value):
+    """A 学籍号 (G + ID number, L …, J …) is ASCII letters and digits only."""
+    value = normalize_student_number(value)
+    if value and not _STUDENT_NUMBER.fullmatch(value):
+        raise ValidationError(
+            _("A student number is letters A–Z and digits 0–9 only."), code="characters"
+        )
 
 
 def check_digit(first17):
@@ -27,21 +55,29 @@ def check_digit(first17):
 
 def birth_date_from_id(value):
     """The date of birth encoded in an 18-character ID number, or None if it is not a date."""
+    if not is_ascii_digits((value or "")[6:14]):
+        return None
     try:
         return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except (ValueError, IndexError):
+    except ValueError:
         return None
 
 
 def gender_from_id(value):
-    """ "M" or "F" (the student's gender codes): the 17th character is odd for a man."""
+    """ "M" or "F" (the student's gender codes): the 17th character is odd for a man.
+
+    None when the value is not a valid ID number's shape.
+    """
+    value = normalize_id_number(value)
+    if not _ID_NUMBER.fullmatch(value):
+        return None
     return "M" if int(value[16]) % 2 else "F"
 
 
 def validate_id_number(value):
     """Raise a ValidationError in Chinese saying exactly what is wrong with the number."""
     value = normalize_id_number(value)
-    if len(value) == 15 and value.isdigit():
+    if len(value) == 15 and is_ascii_digits(value):
         raise ValidationError(
             _("This is an old 15-digit ID number; enter the 18-character number."),
             code="old_format",
@@ -52,9 +88,9 @@ def validate_id_number(value):
             code="length",
             params={"count": len(value)},
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID_NUMBER.fullmatch(value):
         raise ValidationError(
-            _("An ID number is 17 digits followed by a digit or X."), code="characters"
+            _("An ID number is 17 digits (0–9) followed by a digit or X."), code="characters"
         )
     born = birth_date_from_id(value)
     if born is None or born > datetime.date.today() or born.year < 1900:

@@ -12,6 +12,7 @@ from casework.models import (
     ChecklistItem,
     Finding,
     HomeVisit,
+    School,
     Student,
     SupportRecord,
     TermFigures,
@@ -25,7 +26,7 @@ CHILDREN = [
         "A",
         "李小禾",
         "F",
-        datetime.date(2012, 4, 18),
+        datetime.date(2015, 4, 18),
         {"is_registered_poor": True, "poverty_exit_year": 2018},
         Concern.AID_MISSED,
         RiskLevel.MEDIUM,
@@ -34,7 +35,7 @@ CHILDREN = [
         "A",
         "王晨阳",
         "M",
-        datetime.date(2011, 9, 2),
+        datetime.date(2016, 9, 2),
         {"is_left_behind": True, "lives_with": "grandparents"},
         Concern.LEFT_BEHIND,
         RiskLevel.MEDIUM,
@@ -43,7 +44,7 @@ CHILDREN = [
         "A",
         "张一诺",
         "M",
-        datetime.date(2010, 1, 27),
+        datetime.date(2014, 10, 27),
         {"is_dibao": True},
         Concern.DROPOUT_RISK,
         RiskLevel.HIGH,
@@ -52,7 +53,7 @@ CHILDREN = [
         "A",
         "马欣怡",
         "F",
-        datetime.date(2013, 6, 11),
+        datetime.date(2017, 6, 11),
         {
             "is_disabled": True,
             "disability_category": "hearing",
@@ -66,7 +67,7 @@ CHILDREN = [
         "A",
         "赵子轩",
         "M",
-        datetime.date(2012, 11, 5),
+        datetime.date(2018, 11, 5),
         {"is_registered_poor": True},
         Concern.ONLINE_LEARNING,
         RiskLevel.MEDIUM,
@@ -93,14 +94,32 @@ CHILDREN = [
 ]
 
 
-def _id_number(born, seq):
-    first17 = f"640202{born:%Y%m%d}{800 + seq:03d}"
+def _id_number(born, seq, gender):
+    # The 17th digit fits the gender: odd for a boy, even for a girl (GB 11643).
+    first17 = f"640202{born:%Y%m%d}{800 + 2 * seq + (gender == 'M'):03d}"
     return first17 + check_digit(first17)
+
+
+#: The grades each kind of school teaches.
+GRADES = {
+    School.Kind.PRIMARY: (1, 6),
+    School.Kind.JUNIOR: (7, 9),
+    School.Kind.NINE_YEAR: (1, 9),
+}
+
+
+def _grade(born, today, school):
+    """The grade of a child entering grade 1 in the September after turning six, in the school's range."""
+    school_year = today.year if today.month >= 9 else today.year - 1
+    entered = born.year + 6 if born.month < 9 else born.year + 7
+    low, high = GRADES.get(school.kind, (1, 9))
+    return f"{min(high, max(low, school_year - entered + 1))}年级"
 
 
 def load_demo_ledger(users, schools):
     """Create the fictional ledger once; running it again changes nothing."""
-    if Student.unscoped.filter(id_number=_id_number(CHILDREN[0][3], 0)).exists():
+    first = CHILDREN[0]
+    if Student.unscoped.filter(id_number=_id_number(first[3], 0, first[2])).exists():
         return
     today = timezone.localdate()
     items = {i.number: i for i in ChecklistItem.objects.all()}
@@ -112,10 +131,10 @@ def load_demo_ledger(users, schools):
             name=name,
             gender=gender,
             birth_date=born,
-            id_number=_id_number(born, seq),
-            student_number=f"G{_id_number(born, seq)}",
+            id_number=_id_number(born, seq, gender),
+            student_number=f"G{_id_number(born, seq, gender)}",
             school=schools[key],
-            grade=f"{min(9, today.year - born.year - 6)}年级",
+            grade=_grade(born, today, schools[key]),
             class_name=f"{seq % 3 + 1}班",
             guardian_name=name[0] + "某某",
             guardian_relation="父亲" if seq % 2 else "祖母",

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from casework.access.roles import Role, group_for
 from casework.choices import CONCERN_CHECKLIST_ITEM, Concern
-from casework.idnumbers import check_digit
+from casework.idnumbers import check_digit, gender_from_id
 from casework.models import (
     Case,
     ChecklistItem,
@@ -24,10 +24,16 @@ _seq = itertools.count(1)
 PASSWORD = "test-pass-123"
 
 
-def valid_id_number(birth_date=datetime.date(2012, 3, 5), region="640202", seq=None):
-    """A GB 11643 ID number with a correct check digit (640202: 大武口区)."""
+def valid_id_number(birth_date=datetime.date(2012, 3, 5), region="640202", seq=None, gender=None):
+    """A GB 11643 ID number with a correct check digit (640202: 大武口区).
+
+    With ``gender`` ("M"/"F"), the 17th digit fits it: odd for male, even for female.
+    """
     seq = next(_seq) if seq is None else seq
-    first17 = f"{region}{birth_date:%Y%m%d}{seq % 1000:03d}"
+    seq %= 1000
+    if gender is not None and (seq % 2 == 1) != (gender == Student.Gender.MALE):
+        seq = seq + 1 if seq < 999 else seq - 1
+    first17 = f"{region}{birth_date:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
 
 
@@ -49,8 +55,10 @@ def make_user(username, role=None, school=None, office="", leader_name="", **kwa
 
 
 def make_student(school, name=None, birth_date=datetime.date(2012, 3, 5), **kwargs):
-    kwargs.setdefault("id_number", valid_id_number(birth_date))
-    kwargs.setdefault("gender", Student.Gender.MALE)
+    # The gender fits the ID number's 17th digit, as the student form requires.
+    if "id_number" not in kwargs:
+        kwargs["id_number"] = valid_id_number(birth_date, gender=kwargs.get("gender"))
+    kwargs.setdefault("gender", gender_from_id(kwargs["id_number"] or "") or Student.Gender.MALE)
     return Student.unscoped.create(
         school=school, name=name or f"学生{next(_seq)}", birth_date=birth_date, **kwargs
     )

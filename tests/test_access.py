@@ -159,7 +159,7 @@ def test_a_teacher_cannot_move_a_student_or_pick_another_schools_child(client, w
     url = reverse(Student.snippet_viewset.get_url_name("edit"), args=[student.pk])
     data = {
         "name": student.name,
-        "gender": "M",
+        "gender": student.gender,
         "birth_date": student.birth_date.isoformat(),
         "id_number": student.id_number,
         "school": world["b"].pk,

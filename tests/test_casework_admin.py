@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.idnumbers import gender_from_id
 from casework.models import AccessLog, Case, HomeVisit, Student, SupportRecord
 from tests import factories as f
 
@@ -41,6 +42,9 @@ def student_data(school, **overrides):
         "is_registered_poor": "on",
     }
     data.update(overrides)
+    if "gender" not in overrides:
+        # The gender fits the ID number's 17th digit, as the form requires.
+        data["gender"] = gender_from_id(data["id_number"]) or data["gender"]
     return data
 
 

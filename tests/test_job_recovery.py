@@ -220,7 +220,9 @@ with override_settings(CASEWORK={"JOB_STALE_AFTER": 0}):
     marked = interrupt_stale()
 b = ImportBatch.unscoped.get()
 before = (b.status, Student.unscoped.count(), b.message)
-with system_scope(), override_settings(CASEWORK={"IMPORT_INLINE_BYTES": 10**9}):
+with system_scope(), override_settings(
+    CASEWORK={"IMPORT_INLINE_BYTES": 10**9, "IMPORT_INLINE_UNCOMPRESSED_BYTES": 10**10}
+):
     start_commit(b, b.uploaded_by)  # here, not in the (dead) worker
 b.refresh_from_db()
 ids = Student.unscoped.values_list("id_number", flat=True)

@@ -118,7 +118,7 @@ def test_a_plain_model_form_refuses_another_schools_id_number(two_schools):
     data = {
         "name": "重复登记",
         "id_number": d["student_b"].id_number,
-        "gender": Student.Gender.MALE,
+        "gender": d["student_b"].gender,
         "school": d["a"].pk,
     }
     with user_scope(d["users"]["teacher_a"]):

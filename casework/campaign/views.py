@@ -256,7 +256,7 @@ class CoverageView(CampaignPage, TemplateView):
         households = Household.objects.for_user(user)
         schools = School.objects.for_user(user)
         school_id = self.request.GET.get("school")
-        if school_id and school_id.isdigit():
+        if school_id and school_id.isascii() and school_id.isdigit():
             students = students.filter(school_id=school_id)
             households = households.filter(school_id=school_id)
         group_households(students)

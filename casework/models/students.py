@@ -8,7 +8,13 @@ from wagtail.models import RevisionMixin
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
 from casework.dates import collect, validate_birth_date, validate_poverty_exit_year
 from casework.fields import IDNumberField
-from casework.idnumbers import birth_date_from_id, mask_id_number
+from casework.idnumbers import (
+    birth_date_from_id,
+    gender_from_id,
+    mask_id_number,
+    normalize_student_number,
+    validate_student_number,
+)
 from casework.models.reference import School
 
 
@@ -169,8 +175,15 @@ class Student(RevisionMixin, ScopedModel):
 
     def clean(self):
         super().clean()
-        self.student_number = (self.student_number or "").strip() or None
+        self.student_number = normalize_student_number(self.student_number) or None
         errors = {}
+        try:
+            validate_student_number(self.student_number)
+        except ValidationError as error:
+            errors["student_number"] = error.messages[0]
+        expected = gender_from_id(self.id_number) if self.id_number else None
+        if expected and self.gender and self.gender != expected:
+            errors["gender"] = gender_mismatch_message(expected)
         if not self.id_number and self.id_document_type == self.DocumentType.RESIDENT_ID:
             errors["id_number"] = _(
                 "Give the ID number of a child registered with a resident ID card; only a "
@@ -208,3 +221,11 @@ class Student(RevisionMixin, ScopedModel):
         ):
             return "student_number", found
         return None, None
+
+
+def gender_mismatch_message(expected):
+    """Why a gender is refused: the ID number's 17th digit says the other one."""
+    return _(
+        "The gender does not match the ID number: its 17th digit says %(gender)s "
+        "(odd for male, even for female)."
+    ) % {"gender": Student.Gender(expected).label}

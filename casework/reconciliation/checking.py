@@ -38,6 +38,7 @@ from casework.reconciliation.values import (
     name_value,
     phone_value,
     regular_class_value,
+    student_number_value,
     text_value,
     year_value,
     yes_no_value,
@@ -73,6 +74,7 @@ _READERS = {
     "migrant": yes_no_value,
     "disabled": disabled_value,
     "regular_class": regular_class_value,
+    "student_number": student_number_value,
 }
 
 

@@ -14,7 +14,12 @@ from rapidfuzz import fuzz
 
 from casework.access.audit import log_import
 from casework.conf import conf
-from casework.idnumbers import birth_date_from_id, check_digit, normalize_id_number
+from casework.idnumbers import (
+    birth_date_from_id,
+    check_digit,
+    is_ascii_digits,
+    normalize_id_number,
+)
 from casework.models import AgencyListEntry, ImportBatch, ImportRow, ProbableMatch, Student
 
 Reason = ProbableMatch.Reason
@@ -52,12 +57,12 @@ class _Roll:
         """(student pk, reason, score) for a listed ID that matches nobody."""
         found = {}
         value = normalize_id_number(id_number)
-        if len(value) == 15 and value.isdigit():
+        if len(value) == 15 and is_ascii_digits(value):
             id17 = value[:6] + "19" + value[6:]
             value = id17 + check_digit(id17)
             if value in self.ids:
                 found[self.by_id17[id17]] = (Reason.OLD_ID, 100)
-        if len(value) == 18 and value[:17].isdigit():
+        if len(value) == 18 and is_ascii_digits(value[:17]):
             id17 = value[:17]
             if id17 in self.by_id17 and value not in self.ids:
                 found.setdefault(self.by_id17[id17], (Reason.CHECK_DIGIT, 100))

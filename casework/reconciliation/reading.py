@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from casework.reconciliation.bounds import check_workbook
 from casework.reconciliation.values import (
     HEADER_SEARCH_ROWS,
     KIND_FIELDS,
@@ -136,9 +137,11 @@ def open_sheet(workbook, kind):
     )
 
 
-def open_workbook(path_or_file):
+def open_workbook(file):
+    """The workbook, read-only; FileRefused when it is no workbook or passes a bound."""
+    check_workbook(file)
     try:
-        return load_workbook(path_or_file, read_only=True, data_only=True)
+        return load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise FileRefused(
             _(

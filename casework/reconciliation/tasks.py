@@ -13,14 +13,21 @@ from casework.access.scope import acting_user
 from casework.access.tasks import enqueue, system_task
 from casework.conf import conf
 from casework.jobs import begin_run, next_attempt
+from casework.reconciliation.bounds import uncompressed_size
 from casework.reconciliation.checking import read_batch
 from casework.reconciliation.committing import claim_commit, run_commit
 from casework.reconciliation.models import ImportBatch
 
 
 def runs_in_background(batch):
-    """Files above ``CASEWORK["IMPORT_INLINE_BYTES"]`` go to the worker."""
-    return batch.file.size > conf.IMPORT_INLINE_BYTES
+    """Files above ``IMPORT_INLINE_BYTES``, or unpacking to ``IMPORT_INLINE_UNCOMPRESSED_BYTES``,
+    go to the worker."""
+    if batch.file.size > conf.IMPORT_INLINE_BYTES:
+        return True
+    # A small file can unpack a thousandfold; the central directory says so cheaply.
+    with batch.file.open("rb") as file:
+        unpacked = uncompressed_size(file)
+    return unpacked is not None and unpacked > conf.IMPORT_INLINE_UNCOMPRESSED_BYTES
 
 
 def read_import(batch_id, attempt=None):

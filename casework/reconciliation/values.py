@@ -14,9 +14,12 @@ from openpyxl.utils.datetime import from_excel
 from casework.idnumbers import (
     gender_from_id,
     normalize_id_number,
+    normalize_student_number,
     validate_id_number,
+    validate_student_number,
 )
 from casework.models import AgencyListEntry, ImportKind, Student
+from casework.models.students import gender_mismatch_message
 
 logger = logging.getLogger(__name__)
 
@@ -283,11 +286,18 @@ def coded_value(value):
 
 
 def gender_value(value, id_number):
+    """The gender written, checked against the ID number's 17th digit; else the ID's."""
     text = coded_value(value).upper()
+    gender = None
     if text in ("男", "男性", "M", "MALE"):
-        return Student.Gender.MALE
-    if text in ("女", "女性", "F", "FEMALE"):
-        return Student.Gender.FEMALE
+        gender = Student.Gender.MALE
+    elif text in ("女", "女性", "F", "FEMALE"):
+        gender = Student.Gender.FEMALE
+    if gender is not None:
+        expected = gender_from_id(id_number) if id_number else None
+        if expected and expected != gender:
+            raise ValueError(gender_mismatch_message(expected))
+        return gender
     if not text and id_number:
         return gender_from_id(id_number)
     if not text:
@@ -402,6 +412,16 @@ def disability_grade_value(value):
     raise ValueError(
         _("“%(value)s” is not a disability grade (一级 to 四级).") % {"value": text_value(value)}
     )
+
+
+def student_number_value(value):
+    """The normalised 学籍号; raises ValueError when it holds other than letters and digits."""
+    text = normalize_student_number(text_value(value))
+    try:
+        validate_student_number(text)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return text
 
 
 def id_number_value(value):

@@ -9,7 +9,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.views.snippets import CreateView, IndexView
 
 from casework.access.rules import can_export_personal_data
-from casework.idnumbers import normalize_id_number
+from casework.idnumbers import is_ascii_digits, normalize_id_number
 from casework.list_exports.jobs import inline_max_rows
 from casework.list_exports.tasks import start_export
 from casework.models import ExportJob, Student
@@ -73,7 +73,7 @@ class CaseworkIndexView(IndexView):
         # ID numbers are typed with spaces, full-width digits or a lower-case x.
         if self.is_searching:
             normalized = normalize_id_number(self.search_query)
-            if len(normalized) >= 6 and normalized.rstrip("X").isdigit():
+            if len(normalized) >= 6 and is_ascii_digits(normalized.rstrip("X")):
                 self.search_query = normalized
 
     def search_queryset(self, queryset):
