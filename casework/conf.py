@@ -64,6 +64,8 @@ DEFAULTS = {
     # The title and closing note of the checklist workbook ("" for the generic ones).
     "CHECKLIST_TITLE": "",
     "CHECKLIST_CLOSING_NOTE": "",
+    # 填报单位 on the checklist workbook ("" leaves it blank, to be written in by hand).
+    "REPORTING_UNIT": "",
     # 督导抽查: case files drawn per school each month (open and recently closed ones).
     "REVIEW_SAMPLE_SIZE": 3,
     # Cases closed off within this many days before the draw can be drawn too.

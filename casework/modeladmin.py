@@ -5,8 +5,10 @@ without revisions, workflows or choosers, which the ledger's snippet view sets n
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
+from casework.access.rules import can_edit_checklist_item
 from casework.models import ChecklistItem, School
 
 
@@ -21,11 +23,26 @@ class SchoolAdmin(ModelAdmin):
     ordering = ["name"]
 
 
+class ChecklistItemPermissionHelper(PermissionHelper):
+    def user_can_edit_obj(self, user, obj):
+        return super().user_can_edit_obj(user, obj) and can_edit_checklist_item(user, obj)
+
+
 class ChecklistItemAdmin(ModelAdmin):
     model = ChecklistItem
+    permission_helper_class = ChecklistItemPermissionHelper
     menu_label = _("Responsibility checklist")
     menu_icon = "list-ol"
     add_to_admin_menu = False
     list_display = ["number", "title", "deadline_text", "leader", "offices", "units"]
     ordering = ["number"]
-    form_fields_exclude = ["number", "category", "scope"]
+    # 发现的问题 / 整改情况 / 备注 reach the public only from a month the leaders approved
+    # (casework.monthly), never straight from this form.
+    form_fields_exclude = [
+        "number",
+        "category",
+        "scope",
+        "problems_found",
+        "rectification",
+        "remarks",
+    ]

@@ -17,7 +17,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from casework.models import ChecklistCategory
-from casework.monthly.figures import public_progress
+from casework.monthly.figures import approved_checklist_text, public_progress
 
 from .blocks import PlanStreamBlock
 
@@ -260,6 +260,13 @@ class PlanPage(Page):
     class Meta:
         verbose_name = _("implementation plan")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # "对应责任清单项 N" links to row N of the checklist published beside the plan.
+        checklist = ChecklistPage.objects.sibling_of(self).live().public().first()
+        context["checklist_url"] = checklist.get_url(request) if checklist else ""
+        return context
+
 
 class ChecklistPage(Page):
     """The supervision responsibility checklist (attachment 2), rendered from the checklist items."""
@@ -288,28 +295,43 @@ class ChecklistPage(Page):
     class Meta:
         verbose_name = _("responsibility checklist")
 
+    def checklist_rows(self):
+        """Per category, its items with the text the public may read in 发现的问题 / 整改情况 /
+        备注: the latest month the responsible leaders approved, or else the item's own."""
+        month, approved = approved_checklist_text()
+        categories = list(ChecklistCategory.objects.prefetch_related("items"))
+        for category in categories:
+            category.rows = []
+            for item in category.items.all():
+                source = approved.get(item.number, item)
+                item.public_problems = source.problems_found
+                item.public_rectification = source.rectification
+                item.public_remarks = source.remarks
+                category.rows.append(item)
+        return month, categories
+
     def checklist_text(self):
         """The text of the checklist's rows, as the page shows them."""
         parts = []
-        for category in ChecklistCategory.objects.prefetch_related("items"):
+        for category in self.checklist_rows()[1]:
             parts += [category.heading, category.description]
-            for item in category.items.all():
+            for item in category.rows:
                 parts += [
                     item.title if item.title != category.name else "",
                     item.content,
-                    item.problems_found,
-                    item.rectification,
+                    item.public_problems,
+                    item.public_rectification,
                     item.deadline_text,
                     item.leader,
                     item.offices,
                     item.units,
-                    item.remarks,
+                    item.public_remarks,
                 ]
         return "\n".join(p for p in parts if p)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["categories"] = ChecklistCategory.objects.prefetch_related("items")
+        context["approved_month"], context["categories"] = self.checklist_rows()
         context["progress"] = public_progress()
         return context
 

@@ -18,7 +18,8 @@ def may_data(d):
         visits 3; returned 甲校 1 (s1), 乙校 1 (s3, twice); aid 800.00 to 1 child at 乙校;
         closed off 甲校 1.
       item 2 (aid): opened in May 甲校 1; open at the end 1; aid 1000 + 500 = 1500.00 to one
-        child at 甲校 (the 300 of June and the tutoring without an amount do not count).
+        child at 甲校 (the 300 of June and the tutoring without an amount do not count), and,
+        as item 2 reports all aid, item 3's 800.00 at 乙校: 2300.00 to 2 children.
       item 5 (layout): found in May 乙校 1 (05-04), 甲校 1 (05-18); open at the end 2 (甲校's
         two; 乙校's closed 05-25); closed off in May 乙校 1.
     """

@@ -247,4 +247,6 @@ def test_the_monthly_draft_counts_each_items_evidence_of_the_month(two_schools):
     assert rows[3].figures["evidence"] == 4
     assert rows[3].rectification.endswith("销号1人（甲校1人）；附佐证材料 4 份。")
     assert rows[5].rectification.startswith("本月销号问题1个（乙校1个）；附佐证材料 1 份。")
-    assert rows[2].rectification == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"
+    assert (
+        rows[2].rectification == "落实资助资金2300.00元，惠及2人（乙校800.00元、甲校1500.00元）。"
+    )

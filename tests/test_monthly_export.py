@@ -45,9 +45,10 @@ def test_title_month_and_headers(report):
 
 def test_category_cells_are_merged_over_their_items_as_in_the_seed(report):
     ws = sheet(monthly_workbook(report))
-    # Rows 4..10 are items 1..7: item 1 alone, items 2–4, items 5–6, item 7 alone.
+    # Rows 4..10 are items 1..7: item 1 alone, items 2–4, items 5–6, item 7 alone; then the
+    # closing note, the approvals and the 填报 line across the sheet.
     assert sorted(str(r) for r in ws.merged_cells.ranges) == sorted(
-        ["A1:I1", "A2:I2", "A5:A7", "A8:A9", "A11:I11"]
+        ["A1:I1", "A2:I2", "A5:A7", "A8:A9", "A11:I11", "A12:I12", "A13:I13"]
     )
     assert ws["A4"].value.startswith("一、“查损补失” 重点查找新冠肺炎疫情")
     assert ws["A5"].value.startswith("二、“查漏补缺” 对照脱贫标准查找漏洞")
@@ -62,7 +63,7 @@ def test_item_rows_hold_the_drafted_text_and_the_items_particulars(report):
     assert ws["B6"].value.startswith("3. 控辍保学情况。排查义务教育阶段适龄儿童")
     assert ws["B8"].value.startswith("5. 排查学校规划布局短板。排查农村小规模学校")
     assert ws["C6"].value == "本月新发现需关注学生2人（甲校2人）；截至月末仍在跟踪2人。"
-    assert ws["D5"].value == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"
+    assert ws["D5"].value == "落实资助资金2300.00元，惠及2人（乙校800.00元、甲校1500.00元）。"
     assert ws["C8"].value.endswith("1. 乙校：教室照明不足\n2. 甲校：运动场地面破损")
     assert [ws[f"{col}4"].value for col in "EFGH"] == [
         "2020年2月底",
@@ -77,18 +78,18 @@ def test_item_rows_hold_the_drafted_text_and_the_items_particulars(report):
         "各中小学幼儿园",
     ]
     assert ws["A11"].value == settings.CASEWORK["CHECKLIST_CLOSING_NOTE"]
-    assert ws.max_row == 11
+    assert ws.max_row == 13
 
 
-def test_print_setup_is_a4_landscape_with_the_header_row_repeated(report):
+def test_print_setup_is_a4_landscape_with_the_title_and_header_rows_repeated(report):
     ws = sheet(monthly_workbook(report))
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9  # A4
-    assert ws.print_title_rows == "$3:$3"
+    assert ws.print_title_rows == "$1:$3"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws["C6"].alignment.wrap_text and ws["B4"].alignment.wrap_text
-    assert ws.column_dimensions["B"].width == 42 and ws.column_dimensions["F"].width == 10
+    assert ws.column_dimensions["B"].width == 26 and ws.column_dimensions["F"].width == 11.5
 
 
 def test_text_a_spreadsheet_would_run_is_neutralised(report):

@@ -36,7 +36,10 @@ def test_drafted_rows_match_the_hand_counted_figures(may):
         "落实资助资金800.00元，惠及1人（乙校800.00元）；销号1人（甲校1人）。"
     )
     assert rows[2].problems_found == "本月新发现需关注学生1人（甲校1人）；截至月末仍在跟踪1人。"
-    assert rows[2].rectification == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"
+    # Item 2 reports all the month's aid: item 3's 800.00 at 乙校 as well as its own 1500.00.
+    assert (
+        rows[2].rectification == "落实资助资金2300.00元，惠及2人（乙校800.00元、甲校1500.00元）。"
+    )
     assert rows[5].problems_found == (
         "本月新发现问题2个（乙校1个、甲校1个）；截至月末未销号2个。"
         "\n1. 乙校：教室照明不足\n2. 甲校：运动场地面破损"
@@ -56,7 +59,35 @@ def test_rows_keep_the_items_leader_offices_and_deadline(may):
     )
     assert (rows[5].leader, rows[5].offices) == ("吕志武", "规划财务室")
     assert rows[3].figures["returned"] == {"乙校": 1, "甲校": 1}
-    assert rows[2].figures["aid_yuan"] == "1500.00"
+    assert rows[2].figures["aid_yuan"] == "2300.00"
+
+
+def test_item_two_reports_all_aid_and_other_items_their_own(may):
+    from tests import factories as f
+
+    # A left-behind child (item 4) at 乙校 gets 650.50 in May and 99 in April.
+    left_behind = f.make_case(
+        f.make_student(may["b"], name="王五"),
+        concern="left_behind",
+        checklist_item=f.ChecklistItem.objects.get(number=4),
+        opened_on=datetime.date(2020, 5, 2),
+    )
+    f.make_support(left_behind, amount="650.50", given_on=datetime.date(2020, 5, 9))
+    f.make_support(left_behind, amount=99, given_on=datetime.date(2020, 4, 30))
+
+    rows = rows_of(MonthlyReport.draft(MAY))
+
+    # By hand: 1000 + 500 (item 2's own) + 800 (item 3) + 650.50 (item 4) = 2950.50 yuan,
+    # to 3 children: 甲校 1500.00; 乙校 800 + 650.50 = 1450.50.
+    assert rows[2].figures["aid_yuan"] == "2950.50"
+    assert rows[2].figures["aided_children"] == 3
+    assert rows[2].figures["aid_by_school"] == {"乙校": "1450.50", "甲校": "1500.00"}
+    assert "落实资助资金2950.50元，惠及3人（乙校1450.50元、甲校1500.00元）" in rows[2].rectification
+    # The other items still mention the aid of their own cases only.
+    assert rows[3].figures["aid_yuan"] == "800.00"
+    assert rows[4].figures["aid_yuan"] == "650.50"
+    assert "落实资助资金650.50元，惠及1人（乙校650.50元）" in rows[4].rectification
+    assert rows[1].figures["aid_yuan"] == "0.00"
 
 
 # --- the admin: office staff draft and edit, leaders review -------------------------------
@@ -632,5 +663,8 @@ def test_the_months_case_file_reviews_close_the_rectification_text(may):
         "销号1人（甲校1人）。\n督导抽查案卷3份，已办结1份，平均得分78分，1份待学校答复。"
     )
     # Item 2 had no file drawn: no review sentence.
-    assert rows[2].rectification == "落实资助资金1500.00元，惠及1人（甲校1500.00元）。"
+    # Item 2 reports all the month's aid: item 3's 800.00 at 乙校 as well as its own 1500.00.
+    assert (
+        rows[2].rectification == "落实资助资金2300.00元，惠及2人（乙校800.00元、甲校1500.00元）。"
+    )
     assert rows[2].figures["reviews"]["drawn"] == 0

@@ -104,6 +104,16 @@ def can_edit_report_row(user, row):
     return bool(name) and name == row.leader
 
 
+def can_edit_checklist_item(user, item):
+    """A checklist item's particulars are edited by the staff of its own offices alone."""
+    if user.is_superuser:
+        return True
+    if not user.has_perm("casework.change_checklistitem"):
+        return False
+    office = office_of(user)
+    return bool(office) and office in item.office_list
+
+
 def can_close_case(user):
     return user.has_perm("casework.close_case")
 

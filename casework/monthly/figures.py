@@ -25,6 +25,10 @@ from casework.review.figures import month_review_figures
 
 PROBLEM_CHARS = 60
 
+#: The checklist item about aid policy (教育资助政策落实情况): it reports every aid payment of the
+#: month, whichever item the child's case answers, as the seed's item 2 covers all aid policies.
+AID_ITEM_NUMBER = 2
+
 
 def _visible(model, user):
     """The model's rows the drafting user may see; outside a request (tasks) every school."""
@@ -66,8 +70,10 @@ def children_figures(item, start, end, user=None):
         case__checklist_item=item, visited_on__range=(start, end)
     )
     support = _visible(SupportRecord, user).filter(
-        case__checklist_item=item, given_on__range=(start, end), amount__isnull=False
+        given_on__range=(start, end), amount__isnull=False
     )
+    if item.number != AID_ITEM_NUMBER:
+        support = support.filter(case__checklist_item=item)
     school = "student__school__name"
     found = _by_school(cases.filter(opened_on__range=(start, end)), school)
     open_at_end = _by_school(_open_at(cases, end, "opened_on"), school)
@@ -376,3 +382,30 @@ def public_progress():
         entry = counts.get(item.pk, {"total": 0, "closed": 0})
         result.append({"item": item, **entry, "open": entry["total"] - entry["closed"]})
     return result
+
+
+def approved_checklist_text():
+    """发现的问题 / 整改情况 / 备注 of the latest month the responsible leaders approved.
+
+    The month and, per item number, its row as approved (the published revision, so a draft
+    begun after the approval never shows); ``(None, {})`` when no month is approved. Only the
+    leaders' approval publishes a report, so nothing an office writes reaches the public before.
+    """
+    from casework.monthly.models import MonthlyReport
+
+    report = (
+        MonthlyReport.unscoped.filter(live=True, live_revision__isnull=False)
+        .order_by("-month")
+        .select_related("live_revision")
+        .first()
+    )
+    if report is None:
+        return None, {}
+    # Restoring the rows checks their report through its scoped manager, which sees nothing
+    # for a visitor: the approved checklist is published text, read across every school.
+    from casework.access.scope import system_scope
+
+    with system_scope():
+        approved = report.live_revision.as_object()
+        rows = {row.number: row for row in approved.rows.all()}
+    return report.month, rows

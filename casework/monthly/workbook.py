@@ -4,31 +4,46 @@ A normal (not write-only) workbook: the category cells are merged over their ite
 openpyxl's write-only worksheets cannot do, and a checklist is a dozen rows.
 """
 
+import datetime
 from io import BytesIO
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from casework.conf import GENERIC_CHECKLIST_TITLE, conf
-from casework.spreadsheets import safe_cell
+from casework.people import display_name
+from casework.spreadsheets import (
+    BORDER,
+    CENTRED,
+    body_font,
+    cn_date,
+    fit_merged_column,
+    fit_merged_row,
+    fit_row_heights,
+    height_for,
+    official_page_setup,
+    safe_cell,
+    set_column_widths,
+    title_font,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-COLUMN_WIDTHS = [24, 42, 40, 40, 12, 10, 16, 14, 12]
+#: Widths (Excel's units) in which every header word stays on one line at the body size and
+#: the sheet fits A4 landscape between GB/T 9704's margins at about four fifths of full size.
+COLUMN_WIDTHS = [14, 26, 24, 24, 11.5, 11.5, 12, 11.5, 10]
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
 
-_thin = Side(style="thin")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 WRAP = Alignment(wrap_text=True, vertical="center")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTRED = Alignment(wrap_text=True, vertical="center", horizontal="center")
+LEFT = Alignment(wrap_text=True, vertical="center", horizontal="left")
 
 
 def checklist_title():
@@ -71,36 +86,37 @@ def category_text(category):
 
 
 def _sheet_frame(ws: Worksheet, subtitle):
-    """Title, subtitle, column headers, widths and the A4 landscape print setup."""
+    """Title, subtitle, column headers, widths and the official A4 landscape print setup."""
     columns = len(COLUMN_WIDTHS)
     last = get_column_letter(columns)
     ws.append([safe_cell(checklist_title())])
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].font = title_font()
     ws["A1"].alignment = CENTRED
-    ws.row_dimensions[1].height = 36
+    ws.row_dimensions[1].height = height_for(1, 22) + 8
     ws.append([safe_cell(subtitle)])
     ws.merge_cells(f"A2:{last}2")
+    ws["A2"].font = body_font()
     ws["A2"].alignment = CENTRED
+    ws.row_dimensions[2].height = height_for(1)
     ws.append([safe_cell(h) for h in headers()])
-    for col, width in enumerate(COLUMN_WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+    set_column_widths(ws, COLUMN_WIDTHS)
+    for col in range(1, columns + 1):
         cell = ws.cell(row=HEADER_ROW, column=col)
-        cell.font = Font(bold=True)
+        cell.font = body_font(bold=True)
         cell.alignment = CENTRED
         cell.border = BORDER
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_options.horizontalCentered = True
+    fit_row_heights(ws, HEADER_ROW, HEADER_ROW, COLUMN_WIDTHS)
+    # The seed repeats the title with the header row on its second page.
+    official_page_setup(ws, f"1:{HEADER_ROW}")
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _write_rows(ws, lines):
-    """One line per item (category, item, problems, rectification, remarks); merge categories."""
+def _write_rows(ws, lines, footer=()):
+    """One line per item (category, item, problems, rectification, remarks); merge categories.
+
+    Below the closing note, the ``footer`` lines (approvals, who filled it in), each a row.
+    """
     row_number = FIRST_ROW
     groups = []
     for category, row, problems, rectification, remarks in lines:
@@ -125,17 +141,67 @@ def _write_rows(ws, lines):
         for col in range(1, len(values) + 1):
             cell = ws.cell(row=row_number, column=col)
             cell.border = BORDER
-            cell.alignment = WRAP_TOP if col in (3, 4, 9) else WRAP
+            cell.font = body_font()
+            cell.alignment = WRAP_TOP if col in (1, 3, 4, 9) else WRAP
         row_number += 1
+    # Every row as tall as its wrapped text; a category merged over its items is fitted after.
+    fit_row_heights(ws, FIRST_ROW, row_number - 1, COLUMN_WIDTHS, skip_columns=(1,))
     for _pk, start, end in groups:
         if end > start:
             ws.merge_cells(f"A{start}:A{end}")
+        fit_merged_column(ws, 1, start, end, COLUMN_WIDTHS[0])
     last = get_column_letter(len(COLUMN_WIDTHS))
-    ws.append([safe_cell(closing_note())])
-    ws.merge_cells(f"A{row_number}:{last}{row_number}")
-    ws.cell(row=row_number, column=1).alignment = WRAP
-    ws.row_dimensions[row_number].height = 30
-    ws.print_area = f"A1:{last}{row_number}"
+    total_width = sum(COLUMN_WIDTHS)
+    for text in [closing_note(), *footer]:
+        ws.append([safe_cell(text)])
+        ws.merge_cells(f"A{row_number}:{last}{row_number}")
+        cell = ws.cell(row=row_number, column=1)
+        cell.alignment = LEFT
+        cell.font = body_font()
+        fit_merged_row(ws, row_number, total_width)
+        row_number += 1
+    ws.print_area = f"A1:{last}{row_number - 1}"
+
+
+def approval_text(report, rows):
+    """Who approved each row and when, in the row order: "第1项：万东旺 2020年5月24日审核"."""
+    approvals = report.leader_approvals() if report.pk else {}
+    parts = []
+    for row in rows:
+        approval = approvals.get(row.leader)
+        if approval:
+            day = timezone.localdate(datetime.datetime.fromisoformat(approval["at"]))
+            said = _("%(leader)s, approved on %(date)s") % {
+                "leader": approval["user"],
+                "date": cn_date(day),
+            }
+        else:
+            said = _("%(leader)s, not yet approved") % {"leader": row.leader}
+        parts.append(_("item %(number)s: %(said)s") % {"number": row.number, "said": said})
+    return _("Approved by the responsible leaders: %(rows)s") % {
+        "rows": pgettext("list separator", "; ").join(parts)
+    }
+
+
+def filled_in_by(report):
+    """The user and day the report was last sent for review, or else last saved."""
+    state = report.workflow_states.order_by("-created_at", "-id").first() if report.pk else None
+    if state is not None:
+        return state.requested_by, timezone.localdate(state.created_at)
+    revision = report.latest_revision if report.pk else None
+    if revision is not None:
+        return revision.user, timezone.localdate(revision.created_at)
+    return None, timezone.localdate()
+
+
+def filled_in_line(report):
+    """填报单位 / 填报人 / 填报日期, as an upward report carries them."""
+    user, day = filled_in_by(report)
+    return _("Reporting unit: %(unit)s    Filled in by: %(user)s    Date: %(date)s") % {
+        "unit": conf.REPORTING_UNIT,
+        "user": display_name(user),
+        "date": cn_date(day),
+    }
 
 
 def _rows_of(report):
@@ -158,12 +224,11 @@ def monthly_workbook(report):
         if not report.live:
             subtitle += " " + _("(draft, not yet approved by the responsible leaders)")
         _sheet_frame(ws, subtitle)
+        rows = _rows_of(report)
         _write_rows(
             ws,
-            [
-                (r.item.category, r, r.problems_found, r.rectification, r.remarks)
-                for r in _rows_of(report)
-            ],
+            [(r.item.category, r, r.problems_found, r.rectification, r.remarks) for r in rows],
+            footer=[approval_text(report, rows), filled_in_line(report)],
         )
         return _save(wb)
 
@@ -252,7 +317,7 @@ def _figures_sheet(ws, months, rows_by_month):
     """Item × month figures behind the summary, as drafted from the ledger."""
     ws.append([_("Item"), _("Month"), *[str(label) for _key, label in FIGURE_COLUMNS]])
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = body_font(bold=True)
         cell.alignment = CENTRED
     numbers = sorted({r.number for rows in rows_by_month.values() for r in rows})
     for number in numbers:

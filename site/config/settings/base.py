@@ -180,6 +180,7 @@ CASEWORK = {
         "每月25日前将挂牌督战责任清单经责任领导审核后上报教体局规划财务室。"
     ),
     "RECEIVING_OFFICE": "规划财务室",
+    "REPORTING_UNIT": "大武口区教育体育局",
     "EMAIL_SUBJECT_PREFIX": "【四查四补】",
     "MONTHLY_DEADLINE_DAY": 25,
     "POVERTY_EXIT_YEAR": 2019,
