@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
@@ -18,6 +19,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from casework.access.rules import teachers_for
 from casework.columns import MaskedIDColumn
 from casework.idnumbers import normalize_id_number
+from casework.people import display_name
 
 
 def orm_search_form(fields):
@@ -84,6 +86,14 @@ class TeacherChooserMixin:
         return teachers_for(self.request.user).select_related("casework_profile__school")
 
     @property
+    def title_column(self):
+        # Named as people are named (万东旺), not by the username a user's __str__ gives.
+        column = super().title_column
+        column.accessor = display_name
+        column.label = pgettext_lazy("person", "name")
+        return column
+
+    @property
     def columns(self):
         return [
             self.title_column,
@@ -103,6 +113,9 @@ class TeacherChosenView(ChosenView):
     def get_object(self, pk):
         return teachers_for(self.request.user).get(pk=pk)
 
+    def get_display_title(self, instance):
+        return display_name(instance)
+
 
 class TeacherChooserViewSet(ChooserViewSet):
     """Only teachers and case managers of the user's scope can be chosen."""
@@ -115,6 +128,11 @@ class TeacherChooserViewSet(ChooserViewSet):
     choose_results_view_class = TeacherChooseResultsView
     chosen_view_class = TeacherChosenView
     register_widget = False
+
+    @property
+    def widget_class(self):
+        widget = super().widget_class
+        return type(widget.__name__, (widget,), {"get_display_title": staticmethod(display_name)})
 
 
 teacher_chooser_viewset = TeacherChooserViewSet(

@@ -23,12 +23,14 @@ from casework.views.common import (
     CaseChildCreateView,
     CaseIndexView,
     CaseworkIndexView,
+    CaseworkInspectView,
     OpenCaseView,
 )
 
 
 class CaseworkViewSet(SnippetViewSet):
     index_view_class = CaseworkIndexView
+    inspect_view_class = CaseworkInspectView
     search_backend_name = None  # ORM lookups: children's data is never put in a search index
     copy_view_enabled = False
     list_per_page = 50

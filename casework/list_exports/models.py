@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.dates import chinese_datetime
+
 
 def export_upload_to(instance, filename):
     # A random name: the file holds children's data and must not be guessable.
@@ -58,7 +60,7 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["created_at"], name="casework_export_created")]
 
     def __str__(self):
-        return f"{self.model} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.model} {chinese_datetime(self.created_at)}"
 
     @property
     def is_running(self):
