@@ -24,7 +24,16 @@ from tests.monthly import MAY
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["teacher_a", "manager_a", "office", "leader_wan", "editor", "admin"]
+ROLES = [
+    "teacher_a",
+    "manager_a",
+    "office",
+    "leader_wan",
+    "editor",
+    # Not done yet: the superuser's setup screens (group permissions, sites, workflow and
+    # task editing, site history) still show Wagtail's and Django's English.
+    pytest.param("admin", marks=pytest.mark.xfail(strict=True, reason="superuser screens")),
+]
 
 #: Words staff read as they are: file types and sizes, the keys on a keyboard, and "English"
 #: as the language picker names that language in its own words.
