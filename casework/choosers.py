@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
@@ -20,6 +21,7 @@ from casework.access.rules import teachers_for, teachers_of_school
 from casework.access.scope import scope_for_user
 from casework.columns import MaskedIDColumn
 from casework.idnumbers import is_ascii_digits, normalize_id_number
+from casework.people import display_name
 
 
 def orm_search_form(fields):
@@ -116,6 +118,14 @@ class TeacherChooserMixin:
         return teachers.select_related("casework_profile__school")
 
     @property
+    def title_column(self):
+        # Named as people are named (万东旺), not by the username a user's __str__ gives.
+        column = super().title_column
+        column.accessor = display_name
+        column.label = pgettext_lazy("person", "name")
+        return column
+
+    @property
     def columns(self):
         return [
             self.title_column,
@@ -137,6 +147,9 @@ class TeacherChosenView(ChosenView):
             raise get_user_model().DoesNotExist
         return teachers_for(self.request.user).get(pk=pk)
 
+    def get_display_title(self, instance):
+        return display_name(instance)
+
 
 class TeacherChooserViewSet(ChooserViewSet):
     """Only teachers and case managers of the user's scope can be chosen."""
@@ -150,6 +163,11 @@ class TeacherChooserViewSet(ChooserViewSet):
     chosen_view_class = TeacherChosenView
     register_widget = False
     preserve_url_parameters = ["multiple", "student"]
+
+    @property
+    def widget_class(self):
+        widget = super().widget_class
+        return type(widget.__name__, (widget,), {"get_display_title": staticmethod(display_name)})
 
 
 teacher_chooser_viewset = TeacherChooserViewSet(

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from wagtail.admin.ui.tables import Column
 
+from casework.dates import chinese_date
 from casework.idnumbers import mask_id_number
 
 
@@ -48,15 +49,14 @@ class NextVisitColumn(TextColumn):
             return format_html(
                 '<td{}><span class="case-overdue">{} {}</span></td>',
                 attrs,
-                value.isoformat(),
+                chinese_date(value),
                 gettext("overdue"),
             )
-        return format_html('<td{}><span class="">{}</span></td>', attrs, value.isoformat())
+        return format_html('<td{}><span class="">{}</span></td>', attrs, chinese_date(value))
 
 
 class LocalDateColumn(TextColumn):
-    """A date as the date itself (2026-11-28), not "1 month ago": ledgers are read by date."""
+    """A date as the date itself (2026年11月28日), not "1 month ago": ledgers are read by date."""
 
     def get_value(self, instance):
-        value = super().get_value(instance)
-        return value.isoformat() if value else ""
+        return chinese_date(super().get_value(instance))

@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.conf import conf
@@ -137,9 +137,33 @@ def week_monday(day):
 
 
 def week_label(monday):
-    """The ISO week of ``monday``, e.g. "2026-W49"."""
+    """The ISO week of ``monday`` as staff write it, e.g. "2026年第49周"."""
+    year, week, _weekday = monday.isocalendar()
+    return _("%(year)s week %(week)s") % {"year": year, "week": week}
+
+
+def week_param(monday):
+    """The ISO week of ``monday`` as links and data keys name it, e.g. "2026-W49"."""
     year, week, _weekday = monday.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def chinese_date(day):
+    """A date as staff read it, e.g. "2026年11月15日" (the active language's DATE_FORMAT)."""
+    return formats.date_format(day, "DATE_FORMAT") if day else ""
+
+
+def month_day(day):
+    """A day of a week's span, e.g. "11月15日" (the active language's MONTH_DAY_FORMAT)."""
+    return formats.date_format(day, "MONTH_DAY_FORMAT") if day else ""
+
+
+def chinese_datetime(moment):
+    """A moment in the site's time zone, e.g. "2026年11月15日 14:05"."""
+    if not moment:
+        return ""
+    moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
 
 
 def first_of_month(day):

@@ -1,6 +1,7 @@
 """List filters of the casework view sets."""
 
 import django_filters
+from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -8,11 +9,23 @@ from wagtail.admin.filters import WagtailFilterSet
 from casework.access.rules import teachers_for
 from casework.choices import ChildState, Concern, LeaveReason, RiskLevel
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, Student
+from casework.people import display_name
 from casework.widgets import QuickSelect
 
 
 def schools(request):
     return School.objects.all()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Options named as people are named (万东旺), not by username."""
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
 
 
 def teachers(request):
@@ -51,9 +64,7 @@ class CaseFilterSet(WagtailFilterSet):
     concern = django_filters.ChoiceFilter(label=_("concern"), choices=Concern.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Case.Status.choices)
     risk = django_filters.ChoiceFilter(label=_("risk level"), choices=RiskLevel.choices)
-    teacher = django_filters.ModelChoiceFilter(
-        label=_("paired teacher"), queryset=teachers, widget=QuickSelect
-    )
+    teacher = PersonFilter(label=_("paired teacher"), queryset=teachers, widget=QuickSelect)
     overdue = django_filters.BooleanFilter(label=_("visit overdue"), method="filter_overdue")
     # The latest visit's reason: the case is about the child as they are now, not as they were.
     leave_reason = django_filters.ChoiceFilter(

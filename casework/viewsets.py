@@ -28,6 +28,7 @@ from casework.views.common import (
     CaseChildCreateView,
     CaseIndexView,
     CaseworkIndexView,
+    CaseworkInspectView,
     OpenCaseView,
 )
 
@@ -35,6 +36,7 @@ from casework.views.common import (
 class CaseworkViewSet(SnippetViewSet):
     index_view_class = CaseworkIndexView
     chooser_viewset_class = CaseworkChooserViewSet
+    inspect_view_class = CaseworkInspectView
     search_backend_name = None  # ORM lookups: children's data is never put in a search index
     copy_view_enabled = False
     list_per_page = 50

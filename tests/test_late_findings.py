@@ -91,4 +91,4 @@ def test_the_daily_reminder_tells_the_manager_of_late_findings(client, late):
     reminder = Reminder.unscoped.get()
     assert (reminder.overdue_count, reminder.late_findings) == (0, 1)
     html = home(client, late["users"]["manager_a"])
-    assert "2025-03-12 的提醒：1 项问题已过整改时限仍未整改" in html
+    assert "2025年3月12日的提醒：1 项问题已过整改时限仍未整改" in html

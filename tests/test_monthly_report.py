@@ -481,7 +481,7 @@ def test_the_offices_are_reminded_on_the_20th_with_this_months_report_drafted(pe
     assert "3. 控辍保学情况" in reminders["office@example.cn"]
     assert "5. 排查学校规划布局短板" in reminders["planning@example.cn"]
     assert "3. 控辍保学情况" not in reminders["planning@example.cn"]
-    assert "2020-05-25" in reminders["office@example.cn"]
+    assert "2020年5月25日" in reminders["office@example.cn"]
 
 
 def test_a_month_not_approved_by_the_25th_is_flagged_late_after_it(people):

@@ -100,7 +100,7 @@ def test_saving_records_the_visit_updates_the_case_and_returns_to_the_dashboard(
     assert case.next_visit_due == datetime.date(2025, 3, 20)
     assert [e["entry"] for e in case.timeline() if e["kind"] == "visit"] == [visit]
     [message] = list(get_messages(response.wsgi_request))
-    assert "甲校学生王小明" in str(message) and "2025-03-20" in str(message)
+    assert "甲校学生王小明" in str(message) and "2025年3月20日" in str(message)
 
 
 @pytest.mark.django_db

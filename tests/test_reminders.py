@@ -81,7 +81,7 @@ def test_the_reminder_task_emails_each_teacher_and_manager_their_overdue_visits(
     assert "1 次家访已逾期" in by_recipient["teacher_a@school.example.cn"].subject
     assert "2 次家访已逾期" in by_recipient["manager_a@school.example.cn"].subject
     for message in mail.outbox:
-        assert "2025-03-11" in message.body
+        assert "2025年3月11日" in message.body
         assert "/admin/" in message.body
         # No child's name leaves the system by email.
         assert "王小明" not in message.body and "同事的学生" not in message.body
@@ -110,7 +110,7 @@ def test_a_user_without_an_email_address_is_still_reminded_in_the_admin(client, 
         assert "teacher_a@school.example.cn" not in {m.to[0] for m in mail.outbox}
         client.force_login(teacher)
         html = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "2025-03-11 的提醒：1 次家访已逾期" in html
+    assert "2025年3月11日的提醒：1 次家访已逾期" in html
 
 
 @pytest.mark.django_db

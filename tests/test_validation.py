@@ -54,7 +54,7 @@ def test_birth_date_must_match_the_id_number(seed):
     with pytest.raises(ValidationError) as exc:
         student.full_clean()
     assert "birth_date" in exc.value.message_dict
-    assert "2012-03-05" in exc.value.message_dict["birth_date"][0]
+    assert "2012年3月5日" in exc.value.message_dict["birth_date"][0]
 
 
 @pytest.mark.django_db

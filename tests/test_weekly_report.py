@@ -153,7 +153,7 @@ def test_the_manager_corrects_with_a_note_and_submits(client, ledger):
     assert report.week_start == W11 and report.enrolled == 498
     assert report.computed == HAND_COUNTED_W11
     assert report.corrected_figures() == ["enrolled"]
-    assert "2025-W11" in str(list(get_messages(response.wsgi_request))[0])
+    assert "2025年第11周" in str(list(get_messages(response.wsgi_request))[0])
     # Submitted, it can no longer be changed.
     response = client.post(report_url(ledger["a"], W11), {**data, "enrolled": 1})
     assert response.status_code == 302
@@ -213,11 +213,11 @@ def test_the_bureau_sees_who_has_not_filed_and_the_district_totals(client, ledge
     assert response.status_code == 200
     assert [row["school"].name for row in response.context["not_filed"]] == ["丙校", "乙校"]
     totals = {row["label"]: row for row in response.context["totals"]}
-    assert totals["2025-W11"]["schools"] == 1
-    assert totals["2025-W11"]["suspected_dropouts"] == 1
-    assert totals["2025-W10"]["schools"] == 2
-    assert totals["2025-W10"]["suspected_dropouts"] == 2 + 3
-    assert totals["2025-W09"]["schools"] == 0
+    assert totals["2025年第11周"]["schools"] == 1
+    assert totals["2025年第11周"]["suspected_dropouts"] == 1
+    assert totals["2025年第10周"]["schools"] == 2
+    assert totals["2025年第10周"]["suspected_dropouts"] == 2 + 3
+    assert totals["2025年第9周"]["schools"] == 0
     html = response.content.decode()
     # Nothing is fetched from another site (no CDN): the chart is drawn in the page.
     section = html.split('<section id="district-totals">', 1)[1].split("</section>", 1)[0]
@@ -235,7 +235,7 @@ def test_the_school_manager_sees_their_weeks_not_the_district(client, ledger):
     assert response.status_code == 200
     assert "not_filed" not in response.context
     weeks = response.context["weeks"]
-    assert weeks[0]["label"] == "2025-W11" and weeks[0]["report"] is None
+    assert weeks[0]["label"] == "2025年第11周" and weeks[0]["report"] is None
     assert "乙校" not in response.content.decode()
 
 

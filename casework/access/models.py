@@ -9,6 +9,7 @@ from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from casework.access.roles import Role
 from casework.access.scope import scope_for_user
+from casework.dates import chinese_datetime
 
 
 class Office(models.Model):
@@ -117,7 +118,7 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["case", "-at"], name="casework_access_case_at")]
 
     def __str__(self):
-        return f"{self.user} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.get_action_display()} {chinese_datetime(self.at)}"
 
     def save(self, *args, **kwargs):
         # An audit record is written once; nothing edits it afterwards.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
 from casework.choices import OUT_OF_SCHOOL, ChildState, LeaveReason, leave_reason_errors
-from casework.dates import term_start
+from casework.dates import chinese_date, term_start
 from casework.models.cases import HomeVisit, today
 
 
@@ -188,7 +188,7 @@ class CampaignVisit(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.student.name} {self.visited_on:%Y-%m-%d}"
+        return f"{self.student.name} {chinese_date(self.visited_on)}"
 
     @property
     def log_school_id(self):

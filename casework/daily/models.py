@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
+from casework.dates import chinese_date
 from casework.models.reference import School
 
 
@@ -40,4 +41,4 @@ class Reminder(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.sent_on:%Y-%m-%d} ({self.overdue_count})"
+        return f"{self.user} {chinese_date(self.sent_on)} ({self.overdue_count})"

@@ -19,6 +19,7 @@ from casework.access.roles import SCHOOL_ROLES, Role
 from casework.access.rules import roles_of, school_id_of, works_at_a_school
 from casework.access.tasks import system_task
 from casework.conf import email_subject
+from casework.dates import chinese_date
 from casework.links import absolute
 from casework.models import Case, Finding, Reminder
 from casework.people import display_name
@@ -80,7 +81,7 @@ def reminder_email(user, reminder):
         "Open your dashboard to see which and to act on them:\n%(url)s\n"
     ) % {
         "name": display_name(user),
-        "date": reminder.sent_on.isoformat(),
+        "date": chinese_date(reminder.sent_on),
         "subject": subject,
         "url": dashboard,
     }

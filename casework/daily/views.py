@@ -17,6 +17,7 @@ from casework.access.rules import can_log_visit
 from casework.choices import NEXT_VISIT_DAYS, ChildState
 from casework.daily.forms import QuickVisitForm
 from casework.daily.models import Reminder
+from casework.dates import chinese_date
 from casework.links import case_file_url
 from casework.models import Case, HomeVisit, next_visit_suggestion
 from casework.people import display_name
@@ -90,13 +91,13 @@ class QuickVisitView(WagtailAdminTemplateMixin, FormView):
         if self.case.next_visit_due:
             message = _("Visit to %(name)s on %(date)s saved. Next visit due %(due)s.") % {
                 "name": self.case.student.name,
-                "date": visit.visited_on.isoformat(),
-                "due": self.case.next_visit_due.isoformat(),
+                "date": chinese_date(visit.visited_on),
+                "due": chinese_date(self.case.next_visit_due),
             }
         else:
             message = _("Visit to %(name)s on %(date)s saved.") % {
                 "name": self.case.student.name,
-                "date": visit.visited_on.isoformat(),
+                "date": chinese_date(visit.visited_on),
             }
         messages.success(self.request, message)
         return redirect(self.next_url)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.dates import chinese_datetime
 from casework.jobs import BackgroundJob, stale_before
 
 
@@ -75,7 +76,7 @@ class ExportJob(BackgroundJob):
         indexes = [models.Index(fields=["created_at"], name="casework_export_created")]
 
     def __str__(self):
-        return f"{self.model} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.model} {chinese_datetime(self.created_at)}"
 
     @property
     def is_running(self):

@@ -21,7 +21,7 @@ from casework.choices import (
     RiskLevel,
     leave_reason_errors,
 )
-from casework.dates import collect, validate_case_date
+from casework.dates import chinese_date, collect, validate_case_date
 from casework.models.reference import ChecklistItem
 from casework.models.students import Student
 from casework.people import display_name
@@ -256,7 +256,7 @@ class HomeVisit(RevisionMixin, ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.case.student.name} {self.visited_on:%Y-%m-%d} {self.get_mode_display()}"
+        return f"{self.case.student.name} {chinese_date(self.visited_on)} {self.get_mode_display()}"
 
     @property
     def log_school_id(self):
@@ -332,7 +332,7 @@ class SupportRecord(RevisionMixin, ScopedModel):
         indexes = [models.Index(fields=["case", "given_on"], name="casework_support_case_date")]
 
     def __str__(self):
-        return f"{self.case.student.name} {self.get_kind_display()} {self.given_on:%Y-%m-%d}"
+        return f"{self.case.student.name} {self.get_kind_display()} {chinese_date(self.given_on)}"
 
     @property
     def log_school_id(self):

@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import RevisionMixin
 
 from casework.access.scope import ScopedManager, ScopedModel, UnscopedManager
-from casework.dates import collect, validate_birth_date, validate_poverty_exit_year
+from casework.dates import chinese_date, collect, validate_birth_date, validate_poverty_exit_year
 from casework.fields import IDNumberField
 from casework.idnumbers import (
     birth_date_from_id,
@@ -59,7 +60,7 @@ class Student(RevisionMixin, ScopedModel):
         SPECIAL_SCHOOL = "special_school", _("special school")
         HOME_TEACHING = "home_teaching", _("taught at home")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     id_number = IDNumberField(_("ID number"), blank=True, null=True)
@@ -194,7 +195,7 @@ class Student(RevisionMixin, ScopedModel):
             if born and born != self.birth_date:
                 errors["birth_date"] = _(
                     "The date of birth does not match the ID number, which says %(date)s."
-                ) % {"date": born.isoformat()}
+                ) % {"date": chinese_date(born)}
         collect(
             errors,
             lambda: validate_birth_date(self.birth_date),

@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from casework.access.rules import office_of
 from casework.access.tasks import system_task
 from casework.conf import conf
+from casework.dates import chinese_date
 from casework.links import absolute
 from casework.monthly.models import MonthlyReport
 from casework.monthly.notifications import leaders_named, office_staff
@@ -58,11 +59,11 @@ def remind_offices(today=None):
             body = _(
                 "The checklist of %(month)s must be approved by the responsible leaders and "
                 "sent to the Planning and Finance Office by %(deadline)s. Your office's items:"
-            ) % {"month": report, "deadline": report.deadline.isoformat()}
+            ) % {"month": report, "deadline": chinese_date(report.deadline)}
             lines = [body, *(f"{row.number}. {row.item.title}" for row in rows), edit_url(report)]
             send_mail(
                 _("Reminder: %(report)s is due on %(deadline)s")
-                % {"report": report, "deadline": report.deadline.isoformat()},
+                % {"report": report, "deadline": chinese_date(report.deadline)},
                 "\n".join(lines),
                 None,
                 [user.email],
@@ -95,7 +96,7 @@ def flag_overdue_reports(today=None):
             for user in recipients:
                 send_mail(
                     _("Overdue: %(report)s was due on %(deadline)s")
-                    % {"report": report, "deadline": report.deadline.isoformat()},
+                    % {"report": report, "deadline": chinese_date(report.deadline)},
                     _("It has not been approved yet: %(url)s") % {"url": edit_url(report)},
                     None,
                     [user.email],

@@ -341,7 +341,7 @@ class MonthlyReportViewSet(SnippetViewSet):
         "__str__",
         StateColumn("state", label=gettext_lazy("state")),
         DateColumn("deadline", label=gettext_lazy("due by")),
-        DateColumn("submitted_at", label=gettext_lazy("sent on")),
+        DateColumn("submitted_at", label=gettext_lazy("submitted on")),
     ]
     ordering = ["-month"]
     edit_handler = report_panels()

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.snippets.views.snippets import EditView, InspectView
+from wagtail.snippets.views.snippets import EditView
 
 from casework.access.audit import log_guardian_copy
 from casework.models.students import Student
@@ -18,6 +18,7 @@ from casework.privacy.anonymise import plan
 from casework.privacy.guardian_copy import guardian_copy_what, guardian_workbook
 from casework.privacy.models import AnonymisationRun
 from casework.privacy.permissions import can_make_guardian_copy, can_see_retention
+from casework.views.common import CaseworkInspectView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -90,5 +91,5 @@ class StudentEditView(StudentButtonsMixin, EditView):
     pass
 
 
-class StudentInspectView(StudentButtonsMixin, InspectView):
+class StudentInspectView(StudentButtonsMixin, CaseworkInspectView):
     pass

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casework.dates import chinese_date
 from casework.idnumbers import (
     birth_date_from_id,
 )
@@ -126,7 +127,7 @@ def check_values(raw, kind, batch):
         raise RowProblem(
             "birth_date",
             _("The date of birth does not match the ID number, which says %(date)s.")
-            % {"date": born.isoformat()},
+            % {"date": chinese_date(born)},
         )
     data["birth_date"] = born
     _limited(data)

@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.snippets.views.snippets import CreateView, IndexView
+from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView
 
 from casework.access.rules import can_export_personal_data
 from casework.idnumbers import is_ascii_digits, normalize_id_number
@@ -136,3 +137,17 @@ class OpenCaseView(CreateView):
     """Opening a case in the admin: the same action as every other way of opening one."""
 
     action_class = OpenCaseAction
+
+
+class CaseworkInspectView(InspectView):
+    """Yes/no and empty values as words staff read, not Python's True, False and None."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is True:
+            return _("yes")
+        if value is False:
+            return _("no")
+        if value is None or value == "":
+            return "—"
+        return value

@@ -21,7 +21,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from casework.choices import ChildState, Concern, reason_counts_text
-from casework.dates import is_known_year
+from casework.dates import is_known_year, week_label
 from casework.models import (
     WEEKLY_FIGURES,
     Case,
@@ -152,11 +152,10 @@ def district_totals(weeks=12, until=None):
     for i in range(weeks):
         monday = first + datetime.timedelta(weeks=i)
         row = by_week.get(monday, {})
-        year, week, _weekday = monday.isocalendar()
         totals.append(
             {
                 "week_start": monday,
-                "label": f"{year}-W{week:02d}",
+                "label": week_label(monday),
                 "schools": row.get("schools", 0),
                 **{name: row.get(name) or 0 for name in WEEKLY_FIGURES},
             }

@@ -26,7 +26,7 @@ from casework.access.rules import (
     can_view_weekly_reports,
     school_id_of,
 )
-from casework.dates import known_year_or_404, week_label
+from casework.dates import known_year_or_404, week_label, week_param
 from casework.models import (
     WEEKLY_FIGURES,
     School,
@@ -165,8 +165,12 @@ class WeeklyIndexView(ReportsMixin, TemplateView):
             "week": week_label(monday),
             "week_start": monday,
             "week_end": monday + datetime.timedelta(days=6),
-            "previous_week": week_label(previous),
-            "next_week": week_label(following) if following <= this_monday else None,
+            "previous_week": {"param": week_param(previous), "label": week_label(previous)},
+            "next_week": (
+                {"param": week_param(following), "label": week_label(following)}
+                if following <= this_monday
+                else None
+            ),
             "rows": rows,
             "not_filed": [r for r in rows if not (r["report"] and r["report"].is_submitted)],
             "weekly_fields": [(n, field_label(WeeklyReport, n)) for n in WEEKLY_FIGURES],
@@ -392,8 +396,8 @@ class WeeklyExportView(View):
         data = workbook.weekly_workbook(week_start, reports, unit, with_names)
         log_export(
             request.user,
-            f"weekly dropout report {week_label(week_start)}",
-            filters={"week": week_label(week_start), "names": with_names},
+            f"weekly dropout report {week_param(week_start)}",
+            filters={"week": week_param(week_start), "names": with_names},
             row_count=len(reports),
         )
         response = HttpResponse(data, content_type=workbook.XLSX)
