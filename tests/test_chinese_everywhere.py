@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import Page, Revision
 
 from casework.models import MonthlyReport
+from home.models import NoticeIndexPage
 from tests.monthly import MAY
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ def demo(settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report.save_revision(user=users["office"])
         report.get_workflow().start(report, users["office"])
-    page = Page.objects.get(depth=3).specific
+    # The notices' index: an editor's page, as the workflow reviews it.
+    page = NoticeIndexPage.objects.get()
     page.save_revision(user=users["editor"])
     workflow = page.get_workflow()
     if workflow:

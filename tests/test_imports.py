@@ -189,7 +189,7 @@ def test_messy_roll_preview_accepts_and_refuses_exactly_the_right_rows(two_schoo
         13: ("学生姓名", "姓名缺失。"),
         14: ("公民身份号码", "与第4行重复（身份证号相同）。"),
         16: ("公民身份号码", "身份证号中的出生日期（20111340）不是有效日期。"),
-        17: ("出生日期", "出生日期与身份证号不符，身份证号显示为2011-06-01。"),
+        17: ("出生日期", "出生日期与身份证号不符，身份证号显示为2011年6月1日。"),
         18: (
             "公民身份号码",
             "Excel把这个身份证号存成了数字，末几位已经丢失；请把这一列设为文本格式后重新录入。",
@@ -573,9 +573,9 @@ def test_a_large_file_is_read_and_committed_by_the_worker(client, two_schools, s
     assert (batch.status, batch.progress, batch.accepted_rows) == ("preview", 100, 30)
     from django_q.models import Task
 
-    assert Task.objects.filter(name=f"import-read-{batch.pk}", success=True).exists()
+    assert Task.objects.filter(name=f"import-read-{batch.pk}-0", success=True).exists()
     client.post(reverse("casework_imports:commit", args=[batch.pk]))
-    assert Task.objects.filter(name=f"import-commit-{batch.pk}", success=True).exists()
+    assert Task.objects.filter(name=f"import-commit-{batch.pk}-1", success=True).exists()
     assert AgencyListEntry.unscoped.count() == 30
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from casework.access.models import AccessLog
-from casework.dates import week_label
+from casework.dates import week_param
 from casework.models import Term, TermFigures, WeeklyReport
 from casework.weekly import figures as weekly_report
 from tests import factories as f
@@ -95,7 +95,7 @@ def test_the_bureau_gets_every_school_a_total_and_the_names(client, week):
     log = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
     assert log.user == week["users"]["office"]
     assert log.row_count == 2
-    assert log.filters == {"week": week_label(W11), "names": True}
+    assert log.filters == {"week": week_param(W11), "names": True}
 
 
 @pytest.mark.django_db

@@ -12,9 +12,11 @@ from tests.factories import valid_id_number
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
-def id_ending_in_x(birth_date=datetime.date(2012, 3, 5), region="640221"):
-    """A valid ID number whose check character is X."""
+def id_ending_in_x(birth_date=datetime.date(2012, 3, 5), region="640221", gender=None):
+    """A valid ID number whose check character is X (of a boy "男" or a girl "女" if given)."""
     for seq in range(1000):
+        if gender is not None and seq % 2 != (1 if gender == "男" else 0):
+            continue
         first17 = f"{region}{birth_date:%Y%m%d}{seq:03d}"
         if check_digit(first17) == "X":
             return first17 + "X"

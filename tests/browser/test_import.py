@@ -36,15 +36,24 @@ def messy_roster():
         # a space in the name, 2013年9月9日, a date cell, the grade in a merged cell (F5:F6),
         # no gender (read from the ID), a phone number stored as a number
         [1, "刘一帆", "男", spaced_full_width, day, grade, "1班", 13909520101],
-        [2, "何 小 雨", "女", wb.id_ending_in_x(BORN).lower(), "2013年9月9日", grade, "1班", None],
+        [
+            2,
+            "何 小 雨",
+            "女",
+            wb.id_ending_in_x(BORN, gender="女").lower(),
+            "2013年9月9日",
+            grade,
+            "1班",
+            None,
+        ],
         [3, "高俊杰", "男", an_id(3), datetime.datetime(2013, 9, 9), None, "2班", None],
         [4, "林佳琪", None, an_id(4), None, grade, "2班", "0952-2012345"],
         # row 7: a wrong check digit
         [5, "罗文博", "男", wb.with_wrong_check_digit(an_id(5)), day, grade, "2班", None],
         [6, "梁思远", "男", "640202130909123", day, grade, "2班", None],  # row 8: 15 digits
-        [7, None, "女", an_id(9), day, grade, "3班", None],  # row 9: no name
+        [7, None, "女", an_id(10), day, grade, "3班", None],  # row 9: no name
         [8, "刘一帆", "男", an_id(1), day, grade, "1班", None],  # row 10: row 3 again
-        [9, "宋雅婷", "女", an_id(11), "2013-10-09", grade, "3班", None],  # row 11: wrong date
+        [9, "宋雅婷", "女", an_id(12), "2013-10-09", grade, "3班", None],  # row 11: wrong date
         [None] * 8,  # row 12: empty, skipped
         ["制表人：李老师    审核人：王校长"] + [None] * 7,  # row 13: a note, skipped
     ]

@@ -118,8 +118,11 @@ def jpeg(color="green"):
 
 def wait_until_controlled(page):
     """The service worker has installed, cached the shell and controls the page."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    page.wait_for_function("document.documentElement.dataset.ready === '1'")
+    # Functions, not expression strings: Playwright evals a string, which the CSP forbids.
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+    )
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
 
 
 def expect_status(page, path, status):
@@ -234,7 +237,7 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     assert len(visits_with(live_site, f"在线家访{marker}")) == 1
     # Sending again (a retry of a tab that missed the answer) stores nothing more.
     page.reload()
-    page.wait_for_function("document.documentElement.dataset.ready === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
     assert len(visits_with(live_site, marker)) == 3
 
     # Each appears once on its case timeline, marked as entered offline.
@@ -259,7 +262,7 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     # The same page on a desktop screen, for the screenshot.
     page.set_viewport_size(DESKTOP | {"width": 1400})
     page.goto(FIELD)
-    page.wait_for_function("document.documentElement.dataset.ready === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
     shot(page, "field-list-1400")
 
 
