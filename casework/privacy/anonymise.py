@@ -120,17 +120,7 @@ def _delete_files(attachments, now):
     for attachment in attachments:
         names += [f.name for f in (attachment.file, attachment.thumbnail) if f and f.name]
     attachments.update(file="", thumbnail="", original_name="", deleted_at=now)
-    storage = Attachment._meta.get_field("file").storage
-
-    def delete():
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.exception("Could not delete evidence file %s", name)
-
-    transaction.on_commit(delete)
-    return len(names)
+    return _delete_on_commit(Attachment._meta.get_field("file").storage, names)
 
 
 def _delete_import_files(cutoff):
@@ -142,14 +132,18 @@ def _delete_import_files(cutoff):
     ).exclude(file="")
     names = list(batches.values_list("file", flat=True))
     batches.update(file="")
-    storage = ImportBatch._meta.get_field("file").storage
+    return _delete_on_commit(ImportBatch._meta.get_field("file").storage, names)
+
+
+def _delete_on_commit(storage, names):
+    """Delete the files once the rows no longer point at them; a rolled-back run keeps them."""
 
     def delete():
         for name in names:
             try:
                 storage.delete(name)
             except OSError:
-                logger.exception("Could not delete import file %s", name)
+                logger.exception("Could not delete file %s", name)
 
     transaction.on_commit(delete)
     return len(names)
