@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
@@ -137,6 +138,9 @@ class SeedLoader:
                 site.site_name = self.data["home"]["title"]
                 site.save()
                 if not isinstance(old_root, HomePage) and old_root.depth == 2:
+                    # The deletion's history entry names the page in Chinese, not by Wagtail's
+                    # "Welcome to your new Wagtail site!".
+                    old_root.title = old_root.draft_title = gettext("initial welcome page")
                     old_root.delete()
             else:
                 Site.objects.create(

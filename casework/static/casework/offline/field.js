@@ -180,19 +180,27 @@
     if (!navigator.onLine) return;
     await Queue.setMeta('csrf', csrfToken());
     const summary = await Queue.syncAll(urls.sync, csrfToken());
+    await report(summary);
+    return summary;
+  }
+
+  // Says what a sync did, whether this page or the service worker's Background Sync sent it.
+  // Entries refused by an earlier send (perhaps the worker's) count too, so the notice never
+  // says "saved on the phone" while the list shows a visit that was not stored.
+  async function report(summary) {
     await renderQueue();
+    const refused = (await Queue.all()).filter((e) => e.status === 'invalid' || e.status === 'conflict');
     if (summary.session) {
       notice(T.session, { link: loginLink(), kind: 'warning' });
     } else if (summary.offline) {
       notice(T.failed, { kind: 'warning' });
-    } else if (summary.problems) {
-      notice(fill(T.problems, { count: summary.problems }), { kind: 'warning' });
+    } else if (refused.length) {
+      notice(fill(T.problems, { count: refused.length }), { kind: 'warning' });
     } else if (summary.stored.length) {
       reportStored(summary.stored.map((answer) => answer.message));
     }
     // A conflict (a case closed or moved meanwhile) changes the list as much as a stored visit.
     if (summary.stored.length || summary.problems) await refreshList();
-    return summary;
   }
 
   function reportStored(messages) {
@@ -392,11 +400,7 @@
       navigator.serviceWorker.register(urls.worker).catch(() => {});
       navigator.serviceWorker.addEventListener('message', (e) => {
         // The worker's Background Sync sent the queue while the page was open.
-        if (e.data && e.data.type === 'casework-synced') {
-          reportStored(e.data.stored);
-          renderQueue();
-          if (e.data.stored.length) refreshList();
-        }
+        if (e.data && e.data.type === 'casework-synced') report(e.data.summary);
       });
     }
     snapshot = (await Queue.getMeta('list')) || null;

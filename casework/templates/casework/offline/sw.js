@@ -69,7 +69,7 @@ self.addEventListener('sync', (event) => {
       if (!urls) return;
       const summary = await CaseworkQueue.syncAll(urls.sync, token);
       for (const client of await self.clients.matchAll({ type: 'window' })) {
-        client.postMessage({ type: 'casework-synced', stored: summary.stored.map((a) => a.message) });
+        client.postMessage({ type: 'casework-synced', summary });
       }
     })(),
   );
