@@ -9,14 +9,14 @@ from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from casework.models import ChecklistCategory
+from casework.models import ChecklistCategory, ChecklistItem
 from casework.monthly.figures import approved_checklist_text, public_progress
 
 from .blocks import PlanStreamBlock
@@ -268,14 +268,46 @@ class PlanPage(Page):
         return context
 
 
+#: The particulars of a checklist item that are the bureau's official wording.
+OFFICIAL_PARTICULARS = ("title", "content", "deadline_text", "leader", "offices", "units")
+
+
+def official_particulars():
+    """Each checklist item's official wording as the checklist admin holds it now."""
+    return {
+        str(item["number"]): {name: item[name] for name in OFFICIAL_PARTICULARS}
+        for item in ChecklistItem.objects.values("number", *OFFICIAL_PARTICULARS)
+    }
+
+
+class UnpublishedParticularsPanel(Panel):
+    """Tells the editor which items an office has changed since the page was last published."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "home/panels/unpublished_particulars.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["numbers"] = self.instance.unpublished_particulars() if self.instance.pk else []
+            return context
+
+
 class ChecklistPage(Page):
-    """The supervision responsibility checklist (attachment 2), rendered from the checklist items."""
+    """The supervision responsibility checklist (attachment 2), rendered from the checklist items.
+
+    An office may correct its items' particulars in the checklist admin, but the public reads
+    them as this page last published them: every revision of the page records the particulars
+    of that moment, so a change goes public only when the page goes through its workflow."""
 
     attachment_label = models.CharField(_("attachment label"), max_length=20, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
+    published_particulars = models.JSONField(
+        _("checklist items as published"), default=dict, blank=True, editable=False
+    )
 
     content_panels = Page.content_panels + [
+        UnpublishedParticularsPanel(heading=_("Checklist items")),
         FieldPanel("attachment_label"),
         FieldPanel("intro"),
         FieldPanel("closing_note"),
@@ -295,6 +327,18 @@ class ChecklistPage(Page):
     class Meta:
         verbose_name = _("responsibility checklist")
 
+    def save_revision(self, *args, **kwargs):
+        self.published_particulars = official_particulars()
+        return super().save_revision(*args, **kwargs)
+
+    def unpublished_particulars(self):
+        """The numbers of the items whose particulars differ from what this page published."""
+        current = official_particulars()
+        return sorted(
+            (n for n, fields in current.items() if self.published_particulars.get(n) != fields),
+            key=int,
+        )
+
     def checklist_rows(self):
         """Per category, its items with the text the public may read in 发现的问题 / 整改情况 /
         备注: the latest month the responsible leaders approved, or else the item's own."""
@@ -303,6 +347,11 @@ class ChecklistPage(Page):
         for category in categories:
             category.rows = []
             for item in category.items.all():
+                published = self.published_particulars.get(str(item.number))
+                if published is None:  # an item this page has not published yet
+                    continue
+                for name in OFFICIAL_PARTICULARS:
+                    setattr(item, name, published[name])
                 source = approved.get(item.number, item)
                 item.public_problems = source.problems_found
                 item.public_rectification = source.rectification

@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from casework.models import ChecklistItem, MonthlyReport
 from casework.monthly.figures import approved_checklist_text
+from home.models import ChecklistPage
 from tests import factories as f
 from tests.monthly import MAY, may_data, rows_post_data, url
 
@@ -214,3 +216,52 @@ def test_the_items_own_text_is_not_written_from_the_checklist_admin(client, offi
     for name in ("problems_found", "rectification", "remarks"):
         assert f'name="{name}"' not in body
     assert "越权" not in public_page(client)
+
+
+def test_an_offices_change_to_its_items_wording_goes_public_only_through_the_workflow(
+    client, offices
+):
+    """规划财务室 corrects item 2's units; the public reads the seed's wording until the checklist
+    page has passed 信息发布审核 (科室负责人, then 责任领导)."""
+    item2 = ChecklistItem.objects.get(number=2)
+    seed_units = item2.units
+    client.force_login(offices["planning"])
+    form = {
+        name: getattr(item2, name)
+        for name in ("title", "content", "deadline_text", "leader", "offices", "units")
+    }
+    form |= {"deadline": item2.deadline.isoformat(), "units": "区属各中小学、幼儿园（含民办）"}
+    edit_url = reverse("casework_checklistitem_modeladmin_edit", args=[item2.pk])
+    assert client.post(edit_url, form).status_code == 302
+    item2.refresh_from_db()
+    assert item2.units == "区属各中小学、幼儿园（含民办）"
+    assert "（含民办）" not in public_page(client) and seed_units in public_page(client)
+
+    # The editor is told which item waits, on the page's edit screen.
+    editor = f.make_user("web_editor", "editor")
+    head = f.make_user("office_head")
+    head.groups.add(Group.objects.get(name="科室负责人"))
+    page = ChecklistPage.objects.get()
+    client.force_login(editor)
+    screen = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "第2项自本页面上次发布后已修改" in screen
+
+    revision = page.save_revision(user=editor)
+    page.get_workflow().start(page, editor)
+    for reviewer in (head, offices["leader_lv"]):
+        page.refresh_from_db()
+        assert "（含民办）" not in public_page(client)
+        client.force_login(reviewer)
+        state = page.current_workflow_task_state
+        action = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", state.pk))
+        assert client.post(action, {"comment": ""}).status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live_revision_id == revision.pk
+    assert "区属各中小学、幼儿园（含民办）" in public_page(client)
+
+
+def test_the_front_page_names_the_bureau_once_in_its_title(seed, client):
+    body = client.get("/").content.decode()
+    assert re.search(r"<title>\s*大武口区教育体育局\s*</title>", body)
+    notice = client.get(NOTICE_URL).content.decode()
+    assert re.search(r"<title>[^<]+ - 大武口区教育体育局</title>", notice)
