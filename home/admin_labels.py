@@ -1,4 +1,5 @@
-"""Labels for fields of Wagtail's choosers that Wagtail 8.0 leaves to their names in English."""
+"""Wagtail 8.0's screens made to read in Chinese where a catalogue cannot: labels left to
+fields' English names, and relative times."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ def label_choosers():
     workflows.WorkflowPageForm.base_fields["page"].label = _("Page")
     PagePermissionsForm.base_fields["page"].label = _("Page")
     label_site_columns()
+    one_unit_timesince()
 
     # The task chooser adds its type filter per request, so it is labelled after __init__.
     form_class = workflows.TaskChooserSearchForm
@@ -54,3 +56,16 @@ def label_site_columns():
     for column in IndexView.columns:
         if column.name in SITE_COLUMNS:
             column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+def one_unit_timesince():
+    """Wagtail shortens "5 days, 13 hours ago" by cutting at the first ASCII comma, which the
+    Chinese "5天，13小时" does not have; its screens print "5天，13小时前". One unit reads
+    naturally (5天前), and the exact time is in the date's tooltip."""
+    from django.utils.timesince import timesince
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    def first_unit(d, now=None, reversed=False, time_strings=None, depth=2):
+        return timesince(d, now, reversed, time_strings, depth=1)
+
+    wagtailadmin_tags.timesince = first_unit

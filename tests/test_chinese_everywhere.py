@@ -327,3 +327,20 @@ def test_permissions_are_named_in_chinese_on_the_group_screen(client, demo):
     )
     assert "可添加个案" in screen and "Can add case" not in screen
     assert "发布任何页面" in screen and "Publish any page" not in screen
+
+
+def test_wagtail_says_how_long_ago_in_one_chinese_unit():
+    """Wagtail's history and workflow times: 5天前, not "5天，13小时前"."""
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    then = timezone.now() - datetime.timedelta(days=5, hours=13)
+    template = Template(
+        "{% load wagtailadmin_tags %}{{ then|timesince_simple }}|"
+        "{% timesince_last_update then use_shorthand=False %}"
+    )
+    simple, full = template.render(Context({"then": then})).split("|")
+    assert simple == "5天前"
+    assert "，" not in full and "13小时" not in full
