@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from casework.models import MonthlyReport, MonthlyReportRow
 from casework.monthly.workbook import monthly_workbook
+from casework.people import display_name
 from tests.monthly import MAY, may_data, url
 
 pytestmark = pytest.mark.django_db
@@ -122,8 +123,13 @@ def test_quarterly_summary_gathers_the_approved_months(client, two_schools, repo
         "【2020年6月】本月未发现新的需关注学生；截至月末仍在跟踪2人。"
     )
     assert sorted(str(r) for r in ws.merged_cells.ranges) == sorted(
-        ["A1:I1", "A2:I2", "A5:A7", "A8:A9", "A11:I11"]
+        ["A1:I1", "A2:I2", "A5:A7", "A8:A9", "A11:I11", "A12:I12", "A13:I13", "A14:I14"]
     )
+    # Each approved month's approvals, then who compiled it and when.
+    assert ws["A12"].value.startswith("2020年5月：责任领导审核：第1项：")
+    assert ws["A13"].value.startswith("2020年6月：责任领导审核：第1项：")
+    compiler = display_name(two_schools["users"]["leader_wan"])
+    assert ws["A14"].value.startswith("填报单位：") and f"填报人：{compiler}" in ws["A14"].value
 
     figures = sheet(response.content, 1)
     assert [c.value for c in figures[1]][:3] == ["事项", "月份", "本月新发现"]

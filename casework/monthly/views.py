@@ -236,7 +236,7 @@ class SummaryExportView(ReportAccessMixin, TemplateView):
         known_year_or_404(year)
         months = [datetime.date(year, m, 1) for m in PERIODS[period]]
         reports = MonthlyReport.objects.filter(month__in=months)
-        data = summary_workbook(year, period, list(reports), months)
+        data = summary_workbook(year, period, list(reports), months, request.user)
         log_export(
             request.user,
             f"checklist summary {year} {period}",

@@ -194,9 +194,10 @@ def filled_in_by(report):
     return None, timezone.localdate()
 
 
-def filled_in_line(report):
-    """填报单位 / 填报人 / 填报日期, as an upward report carries them."""
-    user, day = filled_in_by(report)
+def filled_in_line(report=None, user=None):
+    """填报单位 / 填报人 / 填报日期, as an upward report carries them: for a month, who sent it;
+    for a summary, who compiled it, today."""
+    user, day = filled_in_by(report) if report is not None else (user, timezone.localdate())
     return _("Reporting unit: %(unit)s    Filled in by: %(user)s    Date: %(date)s") % {
         "unit": conf.REPORTING_UNIT,
         "user": display_name(user),
@@ -260,8 +261,9 @@ def _by_month(entries):
     return "\n\n".join(f"【{label}】{text}" for label, text in entries if text)
 
 
-def summary_workbook(year, period, reports, months):
-    """一季度一汇报，半年一总结: the approved months of a quarter or half-year in one sheet."""
+def summary_workbook(year, period, reports, months, user=None):
+    """一季度一汇报，半年一总结: the approved months of a quarter or half-year in one sheet,
+    closed by each month's approvals and by who compiled it (``user``)."""
     with translation.override(settings.LANGUAGE_CODE):
         approved = {r.month: r for r in reports if r.live}
         rows_by_month = {month: _rows_of(report) for month, report in approved.items()}
@@ -298,7 +300,16 @@ def summary_workbook(year, period, reports, months):
                     _by_month((label, r.remarks) for label, r in texts if r),
                 )
             )
-        _write_rows(ws, lines)
+        approvals = [
+            _("%(month)s: %(approvals)s")
+            % {
+                "month": month_label(month),
+                "approvals": approval_text(approved[month], rows_by_month[month]),
+            }
+            for month in months
+            if month in approved
+        ]
+        _write_rows(ws, lines, footer=[*approvals, filled_in_line(user=user)])
         _figures_sheet(wb.create_sheet(_("Figures")), months, rows_by_month)
         return _save(wb)
 
@@ -331,6 +342,7 @@ def _figures_sheet(ws, months, rows_by_month):
             if values[-1] is not None:
                 values[-1] = float(values[-1])
             ws.append([safe_cell(f"{number}. {row.item.title}"), month_label(month), *values])
-    for col, width in enumerate([30, 12, 12, 14, 12, 14, 12, 14], 1):
+    for col, width in enumerate([30, 12, 12, 14, 12, 14, 14, 14], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    official_page_setup(ws, "1:1")

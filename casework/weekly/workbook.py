@@ -63,7 +63,7 @@ def _frame(ws, heading, subtitle, headers, widths):
         cell.alignment = CENTRED
         cell.border = BORDER
     fit_row_heights(ws, HEADER_ROW, HEADER_ROW, widths)
-    official_page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    official_page_setup(ws, f"1:{HEADER_ROW}")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
 
