@@ -154,7 +154,7 @@ def test_the_monthly_draft_of_item_3_counts_dropouts_by_reason(two_schools):
     Student.unscoped.filter(pk=two_schools["student_a"].pk).update(is_struggling=True)
     item = ChecklistItem.objects.get(number=3)
 
-    fig = children_figures(item, datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
+    fig = children_figures([item], datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))[item.pk]
     problems, _done = children_text(fig)
 
     assert fig["out_by_reason"] == {"work": 2, "aversion": 1}

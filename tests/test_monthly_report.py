@@ -668,3 +668,31 @@ def test_the_months_case_file_reviews_close_the_rectification_text(may):
         rows[2].rectification == "落实资助资金2300.00元，惠及2人（乙校800.00元、甲校1500.00元）。"
     )
     assert rows[2].figures["reviews"]["drawn"] == 0
+
+
+def test_drafting_a_month_asks_the_same_few_queries_whatever_the_ledger_holds(two_schools):
+    """The figures of all seven items come from grouped queries, not a round per item and
+    school: a bigger ledger (a third school, more children, visits and aid) costs nothing more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.models import ChecklistItem
+    from casework.monthly.figures import month_figures
+    from tests import factories as f
+
+    may_data(two_schools)
+    items = list(ChecklistItem.objects.all())
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            month_figures(items, MAY)
+        return len(captured)
+
+    before = queries()
+    c = f.make_school("丙校")
+    for n in range(6):
+        case = f.make_case(f.make_student(c, name=f"王{n}"), opened_on=datetime.date(2020, 5, 2))
+        f.make_visit(case, visited_on=datetime.date(2020, 5, 9), child_state="returned")
+        f.make_support(case, amount=100, given_on=datetime.date(2020, 5, 9))
+    assert queries() == before <= 20
+    assert month_figures(items, MAY)[items[2].pk]["found"]["丙校"] == 6

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -17,11 +18,15 @@ from django.utils.translation import pgettext
 from casework.choices import reason_counts_text
 from casework.dates import first_of_month, last_of_month
 from casework.evidence.models import Attachment
-from casework.models.cases import Case, HomeVisit, SupportRecord, out_of_school_by_reason
+from casework.models.cases import (
+    Case,
+    HomeVisit,
+    SupportRecord,
+    out_of_school_by_reason_per_item,
+)
 from casework.models.findings import Finding
 from casework.models.reference import ChecklistItem
-from casework.models.students import Student
-from casework.review.figures import month_review_figures
+from casework.review.figures import NO_REVIEWS, month_review_figures
 
 PROBLEM_CHARS = 60
 
@@ -42,106 +47,153 @@ def _open_at(queryset, day, opened_field):
     )
 
 
-def _by_school(queryset, school_field):
-    return {
-        row[school_field]: row["n"]
-        for row in queryset.values(school_field).annotate(n=Count("id")).order_by(school_field)
-    }
-
-
-def _evidence(item, start, end, user, *paths):
-    """Evidence kept (not deleted) in the given days on the item's records (``paths`` lead from
-    an attachment to the item): the "附佐证材料 N 份" inspectors ask for."""
-    match = Q()
-    for path in paths:
-        match |= Q(**{path: item})
-    return (
-        _visible(Attachment, user)
-        .kept()
-        .filter(match, uploaded_at__date__range=(start, end))
-        .count()
+def _by_item_and_school(queryset, item_field, school_field, value=None):
+    """``{item pk: {school name: n}}``, in school order; ``value`` is the aggregate (a count
+    of rows by default)."""
+    result = defaultdict(dict)
+    rows = (
+        queryset.values(item_field, school_field)
+        .annotate(n=value if value is not None else Count("id"))
+        .order_by(item_field, school_field)
     )
+    for row in rows:
+        result[row[item_field]][row[school_field]] = row["n"]
+    return result
 
 
-def children_figures(item, start, end, user=None):
-    """Cases, visits and support of a children's item in the given days, by school."""
-    cases = _visible(Case, user).filter(checklist_item=item)
+def _by_item(queryset, item_field, value=None):
+    """``{item pk: n}``; ``value`` is the aggregate (a count of rows by default)."""
+    rows = queryset.values(item_field).annotate(n=value if value is not None else Count("id"))
+    return {row[item_field]: row["n"] for row in rows.order_by()}
+
+
+def _evidence(start, end, user):
+    """Per item, the evidence kept (not deleted) in the given days on the item's records: the
+    "附佐证材料 N 份" inspectors ask for. An attachment belongs to one record, so its item is
+    the first of the paths that leads to one."""
+    item = Coalesce(
+        "home_visit__case__checklist_item",
+        "support_record__case__checklist_item",
+        "case__checklist_item",
+        "finding__checklist_item",
+    )
+    kept = _visible(Attachment, user).kept().filter(uploaded_at__date__range=(start, end))
+    return _by_item(kept.annotate(item=item), "item")
+
+
+def children_figures(items, start, end, user=None):
+    """Per children's item (its pk): cases, visits and support in the given days, by school.
+    A constant number of queries, whatever the number of items, cases or schools."""
+    pks = [item.pk for item in items]
+    cases = _visible(Case, user).filter(checklist_item__in=pks)
     visits = _visible(HomeVisit, user).filter(
-        case__checklist_item=item, visited_on__range=(start, end)
+        case__checklist_item__in=pks, visited_on__range=(start, end)
     )
     support = _visible(SupportRecord, user).filter(
         given_on__range=(start, end), amount__isnull=False
     )
-    if item.number != AID_ITEM_NUMBER:
-        support = support.filter(case__checklist_item=item)
-    school = "student__school__name"
-    found = _by_school(cases.filter(opened_on__range=(start, end)), school)
-    open_at_end = _by_school(_open_at(cases, end, "opened_on"), school)
-    closed = _by_school(cases.filter(status="closed", closed_on__range=(start, end)), school)
-    returned = {
-        row["case__student__school__name"]: row["n"]
-        for row in visits.filter(child_state="returned")
-        .values("case__student__school__name")
-        .annotate(n=Count("case", distinct=True))
-        .order_by("case__student__school__name")
-    }
-    # 控辍保学: of the children still followed, those out of school by reason, and the 学困生.
-    followed = Student.objects.filter(cases__in=_open_at(cases, end, "opened_on")).distinct()
-    out_by_reason = out_of_school_by_reason(Student.objects.filter(pk__in=followed), end)
-    aid = {
-        row["case__student__school__name"]: row["total"]
-        for row in support.values("case__student__school__name")
-        .annotate(total=Sum("amount"))
-        .order_by("case__student__school__name")
-    }
-    return {
-        "kind": "children",
-        "found": found,
-        "found_total": sum(found.values()),
-        "open_at_end": sum(open_at_end.values()),
-        "closed": closed,
-        "closed_total": sum(closed.values()),
-        "out_by_reason": out_by_reason,
-        "struggling": followed.filter(is_struggling=True).count(),
-        "visits": visits.count(),
-        "returned": returned,
-        "returned_total": sum(returned.values()),
-        "aid_by_school": {name: f"{total:.2f}" for name, total in aid.items()},
-        "aid_yuan": f"{sum(aid.values(), Decimal(0)):.2f}",
-        "aided_children": support.order_by().values("case__student").distinct().count(),
-        "evidence": _evidence(
-            item,
-            start,
-            end,
-            user,
-            "home_visit__case__checklist_item",
-            "support_record__case__checklist_item",
-            "case__checklist_item",
-        ),
-    }
-
-
-def school_figures(item, start, end, user=None):
-    """Findings of a schools' item found and closed off in the given days, by school."""
-    findings = _visible(Finding, user).filter(checklist_item=item).select_related("school")
-    found = findings.filter(found_on__range=(start, end)).order_by("found_on", "id")
-    closed = findings.filter(status="closed", closed_on__range=(start, end)).order_by(
-        "closed_on", "id"
+    school, item = "student__school__name", "checklist_item"
+    followed = _open_at(cases, end, "opened_on")
+    found = _by_item_and_school(cases.filter(opened_on__range=(start, end)), item, school)
+    open_at_end = _by_item_and_school(followed, item, school)
+    closed = _by_item_and_school(
+        cases.filter(status="closed", closed_on__range=(start, end)), item, school
     )
+    returned = _by_item_and_school(
+        visits.filter(child_state="returned"),
+        "case__checklist_item",
+        "case__student__school__name",
+        Count("case", distinct=True),
+    )
+    # 控辍保学: of the children still followed, those out of school by reason, and the 学困生.
+    out_by_reason = out_of_school_by_reason_per_item(followed, end)
+    struggling = _by_item(
+        followed.filter(student__is_struggling=True), item, Count("student", distinct=True)
+    )
+    visit_counts = _by_item(visits, "case__checklist_item")
+    # Aid under the case's item; item 2 (教育资助) reports every payment of the month.
+    aid = _by_item_and_school(
+        support, "case__checklist_item", "case__student__school__name", Sum("amount")
+    )
+    all_aid = defaultdict(Decimal)
+    for by_school in aid.values():
+        for name, total in by_school.items():
+            all_aid[name] += total
+    aided = _by_item(support, "case__checklist_item", Count("case__student", distinct=True))
+    all_aided = support.order_by().values("case__student").distinct().count()
+    evidence = _evidence(start, end, user)
+
+    figures = {}
+    for it in items:
+        every_aid = it.number == AID_ITEM_NUMBER
+        item_aid = dict(sorted(all_aid.items())) if every_aid else aid.get(it.pk, {})
+        figures[it.pk] = {
+            "kind": "children",
+            "found": found.get(it.pk, {}),
+            "found_total": sum(found.get(it.pk, {}).values()),
+            "open_at_end": sum(open_at_end.get(it.pk, {}).values()),
+            "closed": closed.get(it.pk, {}),
+            "closed_total": sum(closed.get(it.pk, {}).values()),
+            "out_by_reason": out_by_reason.get(it.pk, {}),
+            "struggling": struggling.get(it.pk, 0),
+            "visits": visit_counts.get(it.pk, 0),
+            "returned": returned.get(it.pk, {}),
+            "returned_total": sum(returned.get(it.pk, {}).values()),
+            "aid_by_school": {name: f"{total:.2f}" for name, total in item_aid.items()},
+            "aid_yuan": f"{sum(item_aid.values(), Decimal(0)):.2f}",
+            "aided_children": all_aided if every_aid else aided.get(it.pk, 0),
+            "evidence": evidence.get(it.pk, 0),
+        }
+    return figures
+
+
+def school_figures(items, start, end, user=None):
+    """Per schools' item (its pk): findings found and closed off in the given days, by school."""
+    pks = [item.pk for item in items]
+    findings = _visible(Finding, user).filter(checklist_item__in=pks)
+    found = defaultdict(list)
+    for f in (
+        findings.filter(found_on__range=(start, end))
+        .select_related("school")
+        .order_by("found_on", "id")
+    ):
+        found[f.checklist_item_id].append(f)
+    closed = defaultdict(list)
+    for f in (
+        findings.filter(status="closed", closed_on__range=(start, end))
+        .select_related("school")
+        .order_by("closed_on", "id")
+    ):
+        closed[f.checklist_item_id].append(f)
     # Past the 整改时限 and not closed off (verified): at the month's end, or today for the month
     # under way, where a deadline later in the month is not late yet.
     late_on = min(end, timezone.localdate())
+    open_at_end = _by_item(_open_at(findings, end, "found_on"), "checklist_item")
+    overdue = _by_item(
+        _open_at(findings, late_on, "found_on").filter(deadline__lt=late_on), "checklist_item"
+    )
+    evidence = _evidence(start, end, user)
+
+    def by_school(entries):
+        counts = defaultdict(int)
+        for f in entries:
+            counts[f.school.name] += 1
+        return dict(sorted(counts.items()))
+
     return {
-        "kind": "schools",
-        "found": _by_school(found, "school__name"),
-        "found_total": found.count(),
-        "found_list": [[f.school.name, f.problem] for f in found],
-        "open_at_end": _open_at(findings, end, "found_on").count(),
-        "overdue": _open_at(findings, late_on, "found_on").filter(deadline__lt=late_on).count(),
-        "closed": _by_school(closed, "school__name"),
-        "closed_total": closed.count(),
-        "closed_list": [[f.school.name, f.rectification] for f in closed],
-        "evidence": _evidence(item, start, end, user, "finding__checklist_item"),
+        it.pk: {
+            "kind": "schools",
+            "found": by_school(found[it.pk]),
+            "found_total": len(found[it.pk]),
+            "found_list": [[f.school.name, f.problem] for f in found[it.pk]],
+            "open_at_end": open_at_end.get(it.pk, 0),
+            "overdue": overdue.get(it.pk, 0),
+            "closed": by_school(closed[it.pk]),
+            "closed_total": len(closed[it.pk]),
+            "closed_list": [[f.school.name, f.rectification] for f in closed[it.pk]],
+            "evidence": evidence.get(it.pk, 0),
+        }
+        for it in items
     }
 
 
@@ -274,18 +326,29 @@ def review_text(fig):
     return pgettext("clause separator", ", ").join(parts) + pgettext("sentence end", ".")
 
 
-def item_figures(item, month, user=None):
+def month_figures(items, month, user=None):
+    """``{item pk: figures}`` of the given items for a month, in a constant number of queries."""
     start, end = first_of_month(month), last_of_month(month)
-    if item.scope == ChecklistItem.Scope.CHILDREN:
-        fig = children_figures(item, start, end, user=user)
-    else:
-        fig = school_figures(item, start, end, user=user)
-    fig["reviews"] = month_review_figures(item, start, end, user=user)
-    return fig
+    children = [i for i in items if i.scope == ChecklistItem.Scope.CHILDREN]
+    schools = [i for i in items if i.scope != ChecklistItem.Scope.CHILDREN]
+    figures = {
+        **children_figures(children, start, end, user),
+        **school_figures(schools, start, end, user),
+    }
+    reviews = month_review_figures(start, end, user=user)
+    for pk, fig in figures.items():
+        fig["reviews"] = reviews.get(pk, NO_REVIEWS)
+    return figures
 
 
-def draft_row(row, item, month, user=None):
-    """Fill a report row from the item and the month's figures (the text in the site language)."""
+def item_figures(item, month, user=None):
+    """One item's figures for a month."""
+    return month_figures([item], month, user=user)[item.pk]
+
+
+def draft_row(row, item, figures):
+    """Fill a report row from the item and its figures of the month (the text in the site
+    language)."""
     row.item = item
     row.number = item.number
     row.content = item.content
@@ -293,7 +356,7 @@ def draft_row(row, item, month, user=None):
     row.leader = item.leader
     row.offices = item.offices
     row.units = item.units
-    row.figures = item_figures(item, month, user=user)
+    row.figures = figures
     # The checklist is an official document in the site's language, whoever drafts it.
     with translation.override(settings.LANGUAGE_CODE):
         text = children_text if row.figures["kind"] == "children" else school_text

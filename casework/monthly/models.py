@@ -25,7 +25,7 @@ from casework.access.scope import ScopedManager, UnscopedManager
 from casework.conf import conf
 from casework.dates import first_of_month, last_of_month, validate_known_year
 from casework.models.reference import ChecklistItem
-from casework.monthly.figures import draft_row
+from casework.monthly.figures import draft_row, month_figures
 from casework.people import display_name
 
 
@@ -41,6 +41,10 @@ class MonthlyReportQuerySet(models.QuerySet):
 
 class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
     """One month's responsibility checklist: a row per checklist item, reviewed by the leaders."""
+
+    # Its rows point at the checklist items, which nobody deletes (PROTECT): Wagtail's
+    # "usage" index would only cost each save a query per row.
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         DRAFTING = "drafting", _("drafting")
@@ -141,9 +145,10 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
 
     def fill_rows(self, user=None):
         """Give the (unsaved) report one row per checklist item, drafted from the month's data."""
+        items = list(ChecklistItem.objects.select_related("category"))
+        figures = month_figures(items, self.month, user=user)
         self.rows = [
-            draft_row(MonthlyReportRow(report=self), item, self.month, user=user)
-            for item in ChecklistItem.objects.select_related("category")
+            draft_row(MonthlyReportRow(report=self), item, figures[item.pk]) for item in items
         ]
 
     def redraft(self, user=None):
@@ -153,6 +158,7 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
         """
         changed = []
         items = {item.pk: item for item in ChecklistItem.objects.select_related("category")}
+        figures = month_figures(items.values(), self.month, user=user)
         rows = list(self.rows.all())
         for row in rows:
             before = (row.problems_found, row.rectification)
@@ -160,7 +166,7 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
                 row.problems_found != row.drafted_problems,
                 row.rectification != row.drafted_rectification,
             )
-            draft_row(row, items[row.item_id], self.month, user=user)
+            draft_row(row, items[row.item_id], figures[row.item_id])
             if edited[0]:
                 row.problems_found = before[0]
             if edited[1]:
