@@ -7,7 +7,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import InspectView
 
 from casework.access.audit import log_case_view
-from casework.access.rules import can_log_visit, can_see_personal_data, is_bureau
+from casework.access.rules import (
+    can_assign_teacher,
+    can_log_visit,
+    can_see_personal_data,
+    is_bureau,
+)
 from casework.closeoff.services import closeoff_buttons
 from casework.links import quick_visit_url
 from casework.models import AccessLog, Attachment, SupportRecord
@@ -61,6 +66,14 @@ class CaseFileView(InspectView):
             buttons.append(
                 HeaderButton(
                     _("Record support"), url=f"{url}?case={case.pk}&next={here}", icon_name="tasks"
+                )
+            )
+        if case.status != case.Status.CLOSED and can_assign_teacher(user):
+            buttons.append(
+                HeaderButton(
+                    _("Reassign"),
+                    url=reverse(case.snippet_viewset.get_url_name("reassign"), args=[case.pk]),
+                    icon_name="user",
                 )
             )
         buttons.extend(closeoff_buttons(case, user))
