@@ -18,7 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
@@ -156,6 +156,13 @@ class MonthlyReportEditView(EditView):
                     attrs={"data-a11y-dialog-show": "cw-confirm-submit", "type": "button"},
                 )
             )
+        buttons.append(
+            HeaderButton(
+                _("Download Excel (attachment 2)"),
+                url=reverse(url_name("export"), args=[self.object.pk]),
+                icon_name="download",
+            )
+        )
         if self.object.workflow_in_progress:
             buttons.append(
                 HeaderButton(
@@ -184,14 +191,6 @@ class MonthlyReportEditView(EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
-        buttons.append(
-            Button(
-                _("Download Excel (attachment 2)"),
-                url=reverse(url_name("export"), args=[self.object.pk]),
-                icon_name="download",
-                priority=30,
-            )
-        )
         if not self.object.live and not self.object.workflow_in_progress:
             buttons.append(
                 Button(
@@ -221,8 +220,9 @@ class MonthlyReportIndexView(IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        # In sight on the row (a ListingButton never goes into the "⋯" menu).
         buttons.append(
-            Button(
+            ListingButton(
                 _("Download Excel"),
                 url=reverse(url_name("export"), args=[instance.pk]),
                 icon_name="download",
