@@ -28,6 +28,7 @@ from casework.views.case_file import CaseFileView
 from casework.views.common import (
     CaseChildCreateView,
     CaseIndexView,
+    CaseworkEditView,
     CaseworkIndexView,
     CaseworkInspectView,
     OpenCaseView,
@@ -37,6 +38,7 @@ from casework.views.reassign import ReassignView
 
 class CaseworkViewSet(SnippetViewSet):
     index_view_class = CaseworkIndexView
+    edit_view_class = CaseworkEditView
     chooser_viewset_class = CaseworkChooserViewSet
     inspect_view_class = CaseworkInspectView
     search_backend_name = None  # ORM lookups: children's data is never put in a search index

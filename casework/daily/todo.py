@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -39,14 +40,20 @@ def visits_due(user, today):
         for case in mine[:KIND_LIMIT]
     ]
     if Role.MANAGER in roles_of(user):
-        others = Case.objects.for_user(user).overdue(today).exclude(teacher=user).count()
-        if others and (url := case_list_url()):
+        others = (
+            Case.objects.for_user(user)
+            .overdue(today)
+            .exclude(teacher=user)
+            .aggregate(count=Count("id"), since=Min("next_visit_due"))
+        )
+        if others["count"] and (url := case_list_url()):
             items.append(
                 Todo(
-                    title=_("%(count)s visits of the school are overdue") % {"count": others},
+                    title=_("%(count)s visits of the school are overdue") % others,
                     url=f"{url}?{urlencode({'overdue': 'true'})}",
                     action=pgettext("todo", "See them"),
-                    deadline=today - datetime.timedelta(days=1),
+                    # The longest overdue of them.
+                    deadline=others["since"],
                 )
             )
     return items

@@ -13,7 +13,7 @@ class TodoPanel(Component):
     order = 0
 
     class Media:
-        css = {"all": ["casework/casework.css"]}
+        css = {"all": ["casework/casework.css", "casework/actions.css"]}
 
     def __init__(self, user):
         self.user = user

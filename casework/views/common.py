@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, InspectView
 
 from casework.access.rules import can_export_personal_data
 from casework.idnumbers import is_ascii_digits, normalize_id_number
@@ -154,6 +154,13 @@ class OpenCaseView(CreateView):
     """Opening a case in the admin: the same action as every other way of opening one."""
 
     action_class = OpenCaseAction
+
+
+class CaseworkEditView(EditView):
+    """Saving says what was saved, not Wagtail's bare "updated"."""
+
+    def get_success_message(self, instance=None):
+        return _("Changes to %(object)s saved.") % {"object": instance or self.object}
 
 
 class CaseworkInspectView(InspectView):

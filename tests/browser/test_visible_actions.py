@@ -47,7 +47,7 @@ def a_case(live_site, marker):
         f"school = School.unscoped.get(name='{SCHOOL_A}')\n"
         "n = Student.unscoped.count() + 7000\n"
         "body = f'64020220120305{n % 500 * 2 + 1:03d}'\n"
-        f"s = Student.unscoped.create(school=school, name='{marker}', gender='male', "
+        f"s = Student.unscoped.create(school=school, name='{marker}', gender='M', "
         "birth_date=datetime.date(2012, 3, 5), id_number=body + check_digit(body))\n"
         "t = get_user_model().objects.get(username='teacher_a')\n"
         "c = Case.unscoped.create(student=s, concern='dropout_risk', teacher=t, summary='浏览器测试', "
