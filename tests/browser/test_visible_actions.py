@@ -205,3 +205,16 @@ def test_the_case_list_exports_to_excel_from_a_visible_button(page, live_site):
         click(button)
     assert download.value.suggested_filename.endswith(".xlsx")
     click.report(1)
+
+
+@pytest.mark.parametrize("username", ["teacher_a", "office", "leader_lv"])
+def test_the_to_do_comes_first_on_each_dashboard_at_both_widths(page, username, shot):
+    login(page, username)
+    for name, size in (("1400", WIDE), ("375", PHONE)):
+        page.set_viewport_size(size)
+        expect(first_panel(page)).to_have_attribute("id", "casework-todo-section")
+        shot(page, f"{username}-dashboard-{name}")
+    # Every item names its deadline or how long it waited, and has one link to do it.
+    for item in first_panel(page).locator("li.cw-todo__item").all():
+        expect(item.locator(".cw-todo__when")).to_contain_text(re.compile(r"\d{4}年\d+月\d+日"))
+        expect(item.get_by_role("link")).to_have_count(1)
