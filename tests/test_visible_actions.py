@@ -80,3 +80,16 @@ def test_export_to_excel_is_a_header_button_on_the_case_list(client, two_schools
     response = client.get(reverse(Case.snippet_viewset.get_url_name("list")))
     header = header_of(response)
     assert "导出Excel" in header and "export=xlsx" in header
+
+
+def test_saving_a_case_says_what_was_saved_not_a_bare_updated(client, two_schools):
+    from tests.test_pairing import case_data
+
+    d = two_schools
+    case = d["case_a"]
+    client.force_login(d["users"]["manager_a"])
+    edit = reverse(Case.snippet_viewset.get_url_name("edit"), args=[case.pk])
+    response = client.post(edit, case_data(case, d["users"]["teacher_a"]), follow=True)
+    page = response.content.decode()
+    assert f"已保存对“{case}”的修改" in page
+    assert "已更新" not in page
