@@ -88,3 +88,11 @@ def test_who_is_not_a_pending_leader_cannot_act(client, people, role):
     assert response.status_code in (302, 403)
     assert MonthlyReport.objects.get(pk=report.pk).get_state_display().startswith("待")
     assert not MonthlyReport.objects.get(pk=report.pk).leader_approvals()
+
+
+def test_a_leader_opening_the_edit_form_is_shown_the_way_to_the_review_page(client, people):
+    report = submit(client, MonthlyReport.draft(MAY), people["office"])
+    client.force_login(people["leader_wan"])
+    header = header_of(client.get(url("edit", report.pk)).content.decode())
+    assert f'href="{url("review", report.pk)}"' in header and "审核" in header
+    assert "提交审核" not in header  # already under review

@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -33,7 +34,8 @@ def visits_due(user, today):
     items = [
         Todo(
             title=_("Home visit: %(name)s") % {"name": case.student.name},
-            url=quick_visit_url(case.pk),
+            # Back to the dashboard after saving, where the rest of the list waits.
+            url=quick_visit_url(case.pk, reverse("wagtailadmin_home")),
             action=_("Log a home visit"),
             deadline=case.next_visit_due,
         )

@@ -164,11 +164,18 @@ class MonthlyReportEditView(EditView):
             )
         )
         if self.object.workflow_in_progress:
+            # A leader who opens the report from Wagtail's "awaiting your review" lands here:
+            # their way on is the review page, not the edit form's 保存草稿.
+            task_state = self.object.current_workflow_task_state
+            may_act = task_state is not None and bool(
+                task_state.task.specific.get_actions(self.object, self.request.user)
+            )
             buttons.append(
                 HeaderButton(
                     pgettext("monthly review", "Review"),
                     url=reverse(url_name("review"), args=[self.object.pk]),
                     icon_name="tick",
+                    classname="button-primary" if may_act else "",
                 )
             )
         return buttons
