@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PHONE, login
+from .test_accessibility import describe, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +84,7 @@ def test_reassign_and_close_off_from_the_case_file_in_three_clicks_each(page, li
     click(page.locator("header").get_by_role("link", name="改派", exact=True))
     page.wait_for_url(re.compile(r"/case/reassign/\d+/$"))
     shot(page, "reassign-375")
+    assert not (found := serious_violations(page)), describe(found)
     click(page.get_by_label("王校长"))
     click(page.locator("main").get_by_role("button", name="改派", exact=True))
     page.wait_for_url(re.compile(re.escape(case_file) + "$"))
@@ -112,6 +114,7 @@ def test_reassign_and_close_off_from_the_case_file_in_three_clicks_each(page, li
     dialog = page.locator("#cw-confirm-verify")
     expect(dialog).to_contain_text("核验通过后即为已销号，不再计入在办。确认销号？")
     shot(page, "verify-asks-first")
+    assert not (found := serious_violations(page)), describe(found)
     # Nothing is done before the confirmation.
     state = f"from casework.models import Case; print(Case.unscoped.get(student__name='{marker}').status)"
     assert live_site.python(state) == "pending"
@@ -163,6 +166,7 @@ def test_a_leader_approves_the_month_from_the_dashboard_in_two_clicks(page, live
         expect(page.locator("footer .action-save")).to_have_count(0)  # no edit form
         if username == "leader_lv":
             shot(page, "review-1400")
+            assert not (found := serious_violations(page)), describe(found)
             page.set_viewport_size(PHONE)
             shot(page, "review-375")
             page.set_viewport_size(DESKTOP)
