@@ -1,5 +1,6 @@
 """The "四查四补" admin: snippet view sets for the ledger, grouped under one menu."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import UpdatedAtColumn
@@ -27,14 +28,17 @@ from casework.views.case_file import CaseFileView
 from casework.views.common import (
     CaseChildCreateView,
     CaseIndexView,
+    CaseworkEditView,
     CaseworkIndexView,
     CaseworkInspectView,
     OpenCaseView,
 )
+from casework.views.reassign import ReassignView
 
 
 class CaseworkViewSet(SnippetViewSet):
     index_view_class = CaseworkIndexView
+    edit_view_class = CaseworkEditView
     chooser_viewset_class = CaseworkChooserViewSet
     inspect_view_class = CaseworkInspectView
     search_backend_name = None  # ORM lookups: children's data is never put in a search index
@@ -206,6 +210,11 @@ class CaseViewSet(CaseworkViewSet):
 
     def get_queryset(self, request):
         return Case.objects.for_user(request.user).with_file()
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("reassign/<int:pk>/", ReassignView.as_view(), name="reassign"),
+        ]
 
 
 class HomeVisitViewSet(CaseworkViewSet):

@@ -25,6 +25,7 @@ from casework.privacy import wagtail_hooks as privacy_hooks  # noqa: F401
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401
 from casework.supervision import wagtail_hooks as supervision_hooks  # noqa: F401
+from casework.todo import wagtail_hooks as todo_hooks  # noqa: F401
 from casework.twofactor import wagtail_hooks as twofactor_hooks  # noqa: F401
 from casework.viewsets import (
     CaseViewSet,

@@ -144,9 +144,11 @@ def closeoff_buttons(target, user):
     if pending is not None:
         label = _("Verify close-off") if can_verify(user, pending) else _("Close-off pending")
         url = reverse("casework_closeoff:decide", args=[pending.pk])
-        return [HeaderButton(label, url=url, icon_name="tick-inverse")]
+        return [HeaderButton(label, url=url, icon_name="tick-inverse", priority=40)]
     if can_propose(user, target):
         kind = "case" if isinstance(target, Case) else "finding"
         url = reverse("casework_closeoff:propose", args=[kind, target.pk])
-        return [HeaderButton(_("Propose close-off"), url=url, icon_name="tick-inverse")]
+        return [
+            HeaderButton(_("Propose close-off"), url=url, icon_name="tick-inverse", priority=40)
+        ]
     return []

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from casework.closeoff import urls
+from casework.closeoff import todo, urls
 
 
 class CloseOffMenuItem(MenuItem):
@@ -26,3 +26,18 @@ def closeoff_menu_item():
         icon_name="tick-inverse",
         order=250,
     )
+
+
+@hooks.register("register_casework_todo")
+def todo_closeoffs_to_verify(user, today):
+    return todo.closeoffs_to_verify(user, today)
+
+
+@hooks.register("register_casework_todo")
+def todo_closeoffs_returned(user, today):
+    return todo.closeoffs_returned(user, today)
+
+
+@hooks.register("register_casework_todo")
+def todo_findings_past_deadline(user, today):
+    return todo.findings_past_deadline(user, today)

@@ -6,6 +6,7 @@ from wagtail.admin.widgets import ListingButton
 from casework.access.rules import can_log_visit
 from casework.daily import urls
 from casework.daily.dashboard import panels_for
+from casework.daily.todo import visits_due
 from casework.links import quick_visit_url
 from casework.models import Case
 
@@ -30,3 +31,8 @@ def quick_visit_listing_button(snippet, user, next_url=None):
             icon_name="calendar-check",
             priority=5,
         )
+
+
+@hooks.register("register_casework_todo")
+def todo_visits_due(user, today):
+    return visits_due(user, today)

@@ -124,6 +124,13 @@ class MonthlyReport(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
         return self.State.DRAFTING
 
     def get_state_display(self):
+        if self.state == self.State.IN_REVIEW:
+            waiting = getattr(self, "waiting_for", None)
+            if waiting is None:
+                waiting = awaiting_leaders([self]).get(self.pk, [])
+            if waiting:
+                # Who is still to act, not only that the month is "in review".
+                return _("awaiting %(leaders)s's approval") % {"leaders": "、".join(waiting)}
         return self.State(self.state).label
 
     @property
@@ -271,6 +278,28 @@ class LeaderApprovalTaskState(TaskState):
             "carried_over": False,
         }
         self.save(update_fields=["approvals"])
+
+
+def awaiting_leaders(reports):
+    """{report pk: the leaders still to approve their rows}, for reports under review.
+
+    Two queries however many reports; each report also gets it as ``waiting_for``.
+    """
+    reports = list(reports)
+    states = LeaderApprovalTaskState.objects.filter(
+        status=TaskState.STATUS_IN_PROGRESS,
+        workflow_state__status="in_progress",
+        workflow_state__object_id__in=[str(report.pk) for report in reports],
+    ).values_list("workflow_state__object_id", "approvals")
+    approved = {int(object_id): set(approvals) for object_id, approvals in states}
+    leaders = {}
+    rows = MonthlyReportRow.objects.filter(report_id__in=approved).exclude(leader="")
+    for report_id, name in rows.values_list("report_id", "leader").distinct():
+        leaders.setdefault(report_id, set()).add(name)
+    waiting = {pk: sorted(leaders.get(pk, set()) - names) for pk, names in approved.items()}
+    for report in reports:
+        report.waiting_for = waiting.get(report.pk, [])
+    return waiting
 
 
 def rows_by_leader(report):

@@ -11,23 +11,29 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from casework.access.audit import log_export
-from casework.access.rules import can_edit_report_row, can_view_monthly_reports, can_view_progress
+from casework.access.rules import (
+    can_edit_report_row,
+    can_view_monthly_reports,
+    can_view_progress,
+    leader_name_of,
+)
 from casework.choosers import CaseworkChooserViewSet
 from casework.dates import is_known_year, known_year_or_404
 from casework.models import MonthlyReport
 from casework.monthly.figures import months_of, progress_overview
+from casework.monthly.models import awaiting_leaders
 from casework.monthly.workbook import (
     PERIODS,
     XLSX,
@@ -133,16 +139,65 @@ class MonthlyReportCreateView(CreateView):
 
 class MonthlyReportEditView(EditView):
     @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def may_submit(self):
+        report = self.object
+        return report.has_workflow and not report.workflow_in_progress and not self.locked_for_user
+
+    @cached_property
+    def header_buttons(self):
+        # 提交审核 and 审核 in sight, not under the ˄ of the save button.
+        buttons = list(super().header_buttons)
+        if self.may_submit:
+            buttons.append(
+                HeaderButton(
+                    _("Submit for review"),
+                    icon_name="resubmit",
+                    classname="button-primary",
+                    attrs={"data-a11y-dialog-show": "cw-confirm-submit", "type": "button"},
+                )
+            )
         buttons.append(
-            Button(
+            HeaderButton(
                 _("Download Excel (attachment 2)"),
                 url=reverse(url_name("export"), args=[self.object.pk]),
                 icon_name="download",
-                priority=30,
             )
         )
+        if self.object.workflow_in_progress:
+            # A leader who opens the report from Wagtail's "awaiting your review" lands here:
+            # their way on is the review page, not the edit form's 保存草稿.
+            task_state = self.object.current_workflow_task_state
+            may_act = task_state is not None and bool(
+                task_state.task.specific.get_actions(self.object, self.request.user)
+            )
+            buttons.append(
+                HeaderButton(
+                    pgettext("monthly review", "Review"),
+                    url=reverse(url_name("review"), args=[self.object.pk]),
+                    icon_name="tick",
+                    classname="button-primary" if may_act else "",
+                )
+            )
+        return buttons
+
+    def get_success_message(self, instance=None):
+        report = instance or self.object
+        if self.action == "submit":
+            waiting = awaiting_leaders([report]).get(report.pk) or []
+            return _("%(report)s submitted for review: awaiting %(leaders)s.") % {
+                "report": report,
+                "leaders": "、".join(waiting) or "—",
+            }
+        if self.action == "edit":
+            return _("Draft of %(report)s saved.") % {"report": report}
+        return super().get_success_message(instance)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(may_submit=self.may_submit, **kwargs)
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
         if not self.object.live and not self.object.workflow_in_progress:
             buttons.append(
                 Button(
@@ -164,10 +219,17 @@ class StateColumn(Column):
 
 
 class MonthlyReportIndexView(IndexView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Who each month under review waits for, in two queries for the page.
+        awaiting_leaders(context["object_list"])
+        return context
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        # In sight on the row (a ListingButton never goes into the "⋯" menu).
         buttons.append(
-            Button(
+            ListingButton(
                 _("Download Excel"),
                 url=reverse(url_name("export"), args=[instance.pk]),
                 icon_name="download",
@@ -329,6 +391,100 @@ class RedraftView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         return redirect(url_name("edit"), pk)
 
 
+class ReviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A leader's review: the report read-only, 同意 or 退回 with a 审核意见.
+
+    The actions are the workflow task's own (``LeaderApprovalTask.get_actions`` and
+    ``on_action``), checked as Wagtail's workflow action view checks them.
+    """
+
+    template_name = "casework/reports/review.html"
+    page_title = pgettext_lazy("monthly review", "Review")
+    header_icon = "tick"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(url_name("list")), "label": MonthlyReport._meta.verbose_name_plural},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.report = get_object_or_404(MonthlyReport.objects.all(), pk=kwargs["pk"])
+        self.errors = {}
+
+    def get_page_subtitle(self):
+        return str(self.report)
+
+    def task_and_state(self):
+        state = self.report.current_workflow_task_state
+        if state is None:
+            return None, None
+        return state.task.specific, state.specific
+
+    def actions(self, task):
+        if task is None:
+            return set()
+        return {name for name, _label, _modal in task.get_actions(self.report, self.request.user)}
+
+    def post(self, request, pk):
+        task, task_state = self.task_and_state()
+        action = request.POST.get("action")
+        wanted = {"approve": "approve_rows", "reject": "reject"}.get(action)
+        if wanted is None or wanted not in self.actions(task):
+            raise PermissionDenied
+        comment = request.POST.get("comment", "").strip()
+        if wanted == "reject" and not comment:
+            self.errors["comment"] = _("Say in the review comment why the report is returned.")
+            return self.render_to_response(self.get_context_data(comment=comment))
+        task.on_action(task_state, request.user, wanted, comment=comment)
+        if wanted == "reject":
+            messages.success(
+                request, _("%(report)s returned with your comment.") % {"report": self.report}
+            )
+        else:
+            self.report.refresh_from_db()
+            waiting = awaiting_leaders([self.report]).get(self.report.pk)
+            if waiting:
+                message = _("Your rows are approved; %(report)s now awaits %(leaders)s.") % {
+                    "report": self.report,
+                    "leaders": "、".join(waiting),
+                }
+            else:
+                message = _("Approved: %(report)s is approved by every leader and sent on.") % {
+                    "report": self.report
+                }
+            messages.success(request, message)
+        return redirect("wagtailadmin_home")
+
+    def get_context_data(self, **kwargs):
+        task, _task_state = self.task_and_state()
+        # The version under review, as the leaders saw it when it was submitted.
+        report = self.report.get_latest_revision_as_object()
+        waiting = awaiting_leaders([self.report]).get(self.report.pk, [])
+        approvals = self.report.leader_approvals()
+        name = leader_name_of(self.request.user)
+        rows = [
+            {
+                "row": row,
+                "mine": bool(name) and row.leader == name,
+                "approval": approvals.get(row.leader),
+            }
+            for row in sorted(report.rows.all(), key=lambda row: row.number)
+        ]
+        return super().get_context_data(
+            report=self.report,
+            rows=rows,
+            state=self.report.get_state_display(),
+            waiting=waiting,
+            can_act=bool(self.actions(task)),
+            errors=self.errors,
+            export_url=reverse(url_name("export"), args=[self.report.pk]),
+            **kwargs,
+        )
+
+
 class MonthlyReportViewSet(SnippetViewSet):
     model = MonthlyReport
     icon = "table"
@@ -337,6 +493,7 @@ class MonthlyReportViewSet(SnippetViewSet):
     index_view_class = MonthlyReportIndexView
     add_view_class = MonthlyReportCreateView
     edit_view_class = MonthlyReportEditView
+    edit_template_name = "casework/reports/edit.html"
     list_display = [
         "__str__",
         StateColumn("state", label=gettext_lazy("state")),
@@ -352,4 +509,5 @@ class MonthlyReportViewSet(SnippetViewSet):
             path("<int:pk>/redraft/", RedraftView.as_view(), name="redraft"),
             path("summary/<int:year>/<slug:period>/", SummaryExportView.as_view(), name="summary"),
             path("progress/", ProgressView.as_view(), name="progress"),
+            path("<int:pk>/review/", ReviewView.as_view(), name="review"),
         ]

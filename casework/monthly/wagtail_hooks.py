@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from casework.monthly import todo
+
 
 @hooks.register("register_log_actions")
 def register_monthly_report_actions(actions):
@@ -13,3 +15,13 @@ def register_monthly_report_actions(actions):
         _("Send to the Planning and Finance Office"),
         _("Sent to the Planning and Finance Office"),
     )
+
+
+@hooks.register("register_casework_todo")
+def todo_rows_to_fill(user, today):
+    return todo.rows_to_fill(user, today)
+
+
+@hooks.register("register_casework_todo")
+def todo_reports_to_approve(user, today):
+    return todo.reports_to_approve(user, today)

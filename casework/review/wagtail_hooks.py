@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from casework.review import urls
 from casework.review.permissions import can_see_reviews
+from casework.review.todo import reviews_to_act_on
 
 
 @hooks.register("register_admin_urls")
@@ -22,3 +23,8 @@ def review_menu_item():
     return ReviewMenuItem(
         _("Case file reviews"), reverse("casework_review_index"), icon_name="tasks", order=750
     )
+
+
+@hooks.register("register_casework_todo")
+def todo_reviews(user, today):
+    return reviews_to_act_on(user, today)

@@ -7,7 +7,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import InspectView
 
 from casework.access.audit import log_case_view
-from casework.access.rules import can_log_visit, can_see_personal_data, is_bureau
+from casework.access.rules import (
+    can_assign_teacher,
+    can_log_visit,
+    can_see_personal_data,
+    is_bureau,
+)
 from casework.closeoff.services import closeoff_buttons
 from casework.links import quick_visit_url
 from casework.models import AccessLog, Attachment, SupportRecord
@@ -46,6 +51,7 @@ class CaseFileView(InspectView):
 
     @property
     def header_buttons(self):
+        # In the order of the work: visit, support, reassign, close off.
         buttons = list(super().header_buttons)
         case = self.object
         user = self.request.user
@@ -53,14 +59,29 @@ class CaseFileView(InspectView):
         if case.status != case.Status.CLOSED and can_log_visit(user):
             buttons.append(
                 HeaderButton(
-                    _("Log a home visit"), url=quick_visit_url(case.pk, here), icon_name="home"
+                    _("Log a home visit"),
+                    url=quick_visit_url(case.pk, here),
+                    icon_name="home",
+                    priority=10,
                 )
             )
         if user.has_perm("casework.add_supportrecord"):
             url = reverse(SupportRecord.snippet_viewset.get_url_name("add"))
             buttons.append(
                 HeaderButton(
-                    _("Record support"), url=f"{url}?case={case.pk}&next={here}", icon_name="tasks"
+                    _("Record support"),
+                    url=f"{url}?case={case.pk}&next={here}",
+                    icon_name="tasks",
+                    priority=20,
+                )
+            )
+        if case.status != case.Status.CLOSED and can_assign_teacher(user):
+            buttons.append(
+                HeaderButton(
+                    _("Reassign"),
+                    url=reverse(case.snippet_viewset.get_url_name("reassign"), args=[case.pk]),
+                    icon_name="user",
+                    priority=30,
                 )
             )
         buttons.extend(closeoff_buttons(case, user))

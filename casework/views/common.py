@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, InspectView
 
 from casework.access.rules import can_export_personal_data
 from casework.idnumbers import is_ascii_digits, normalize_id_number
@@ -40,6 +42,21 @@ class CaseworkIndexView(IndexView):
     @property
     def show_export_buttons(self):
         return bool(self.list_export) and can_export_personal_data(self.request.user)
+
+    @cached_property
+    def header_buttons(self):
+        # 导出Excel in sight, not behind the header's "⋯" menu (which keeps CSV).
+        buttons = super().header_buttons
+        if self.show_export_buttons:
+            buttons.append(
+                HeaderButton(_("Export to Excel"), url=self.xlsx_export_url, icon_name="download")
+            )
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        xlsx = self.xlsx_export_url if self.show_export_buttons else None
+        return [button for button in super().header_more_buttons if button.url != xlsx]
 
     def get(self, request, *args, **kwargs):
         if self.is_export:
@@ -137,6 +154,13 @@ class OpenCaseView(CreateView):
     """Opening a case in the admin: the same action as every other way of opening one."""
 
     action_class = OpenCaseAction
+
+
+class CaseworkEditView(EditView):
+    """Saving says what was saved, not Wagtail's bare "updated"."""
+
+    def get_success_message(self, instance=None):
+        return _("Changes to %(object)s saved.") % {"object": instance or self.object}
 
 
 class CaseworkInspectView(InspectView):

@@ -2,6 +2,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from casework.weekly import urls
+from casework.weekly.todo import weekly_report_to_file
 from casework.weekly.views import WeeklyReportMenuItem
 
 
@@ -13,3 +14,8 @@ def register_weekly_urls():
 @hooks.register("register_casework_menu_item")
 def weekly_report_menu_item():
     return WeeklyReportMenuItem()
+
+
+@hooks.register("register_casework_todo")
+def todo_weekly_report(user, today):
+    return weekly_report_to_file(user, today)

@@ -106,9 +106,13 @@ def test_bureau_uploads_a_messy_roster_sees_the_refusals_and_commits(
     )
     assert live_site.python(count_code) == "0"
 
+    # The commit asks first, saying it cannot be undone.
     page.get_by_role("button", name="提交已接受的4行").click()
+    dialog = page.locator("#cw-confirm-commit")
+    expect(dialog).to_contain_text("不能撤销。确认导入？")
+    dialog.get_by_role("button", name="确认导入").click()
     page.wait_for_url(detail_url)
-    expect(page.locator(".messages")).to_contain_text("已提交：新增4条，修改0条，0条已有记录。")
+    expect(page.locator(".messages")).to_contain_text("已导入：新增4条，修改0条，0条已有记录。")
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "committed")
     expect(counts).to_contain_text("已提交：新增4条")
     expect(page.get_by_role("button", name=re.compile("^提交已接受"))).to_have_count(0)

@@ -67,26 +67,32 @@ def test_office_fills_the_month_the_leaders_approve_and_excel_holds_it(
     expect_writable_rows(page, OFFICE_ROWS)
     rectification(page, 1).fill(f"已逐校核实线上学习条件，困难学生已配发学习终端。{marker}")
 
-    # Submit for the leaders' review (Wagtail's workflow "submit"; saves the edit first).
-    page.locator("footer .w-dropdown__toggle").click()
-    page.locator("footer button[name='action-submit']").click()
+    # Submit for the leaders' review: the header's 提交审核 asks first, then Wagtail's workflow
+    # "submit" saves the edit and starts the review.
+    page.locator("header").get_by_role("button", name="提交审核").click()
+    dialog = page.locator("#cw-confirm-submit")
+    expect(dialog).to_contain_text("审核期间本月清单不可修改")
+    dialog.get_by_role("button", name="确认提交").click()
     page.wait_for_url(re.compile(re.escape(LIST_URL) + "$"))
     expect(page.locator(".messages")).to_contain_text(title)
-    expect(page.locator("main table tbody tr", has_text=title)).to_contain_text("审核中")
+    # The state names who is still to approve.
+    expect(page.locator("main table tbody tr", has_text=title)).to_contain_text(
+        re.compile("待(万东旺|吕志武)、(万东旺|吕志武)审核")
+    )
     page.context.clear_cookies()
 
-    # Each leader approves their own rows, from the to-do of their 督战 panel on the dashboard.
+    # Each leader approves their own rows, from the to-do of their 督战 panel on the dashboard,
+    # on the read-only review page (their rows marked), with 同意.
     for username, rows in LEADERS.items():
         login(page, username)
         page.get_by_role("link", name=f"审核{title}中您负责的事项").click()
-        page.wait_for_url(edit_url)
-        expect_writable_rows(page, rows)
-        page.locator("footer .w-dropdown__toggle").click()
-        page.locator(
-            "footer button[data-workflow-action-name='approve_rows']"
-            ":not([data-workflow-action-modal-url])"
-        ).click()
-        page.wait_for_url(re.compile(re.escape(LIST_URL) + "$"))
+        page.wait_for_url(re.compile(r"/monthlyreport/\d+/review/$"))
+        marked = page.locator("tr.cw-review__mine")
+        expect(marked).to_have_count(len(rows))
+        for number in rows:
+            expect(page.locator(f"tr.cw-review__mine[data-row='{number}']")).to_have_count(1)
+        page.get_by_role("button", name="同意", exact=True).click()
+        page.wait_for_url(re.compile(r"/admin/$"))
         expect(page.locator(".messages")).to_contain_text(title)
         page.context.clear_cookies()
 
@@ -105,9 +111,8 @@ def test_office_fills_the_month_the_leaders_approve_and_excel_holds_it(
 
     # The Excel sheet (attachment 2), from the month's row in the list, holds the office's text.
     page.goto(LIST_URL)
-    row.locator(".w-dropdown__toggle").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载Excel").click()
+        row.get_by_role("link", name="下载Excel").click()
     path = tmp_path / "checklist.xlsx"
     download_info.value.save_as(path)
     sheet = load_workbook(path).active

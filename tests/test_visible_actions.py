@@ -1,0 +1,95 @@
+"""The actions people came for are buttons in sight, labelled for what they do (issue 21)."""
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Case
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def case_file(case):
+    return reverse(Case.snippet_viewset.get_url_name("inspect"), args=[case.pk])
+
+
+def reassign_url(case):
+    return reverse(Case.snippet_viewset.get_url_name("reassign"), args=[case.pk])
+
+
+def header_of(response):
+    page = response.content.decode()
+    return page[page.index("<header") : page.index("</header>")]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("teacher_a", ["登记家访", "登记帮扶"], ["改派", "申请销号"]),
+        ("manager_a", ["登记家访", "登记帮扶", "改派", "申请销号"], []),
+        ("office", ["登记家访", "登记帮扶", "改派", "申请销号"], []),
+    ],
+)
+def test_the_case_file_header_names_each_action_of_the_role(
+    client, two_schools, role, shown, hidden
+):
+    client.force_login(two_schools["users"][role])
+    header = header_of(client.get(case_file(two_schools["case_a"])))
+    for label in shown:
+        assert label in header, label
+    for label in hidden:
+        assert label not in header, label
+
+
+def test_reassign_offers_the_schools_staff_only_and_returns_to_the_case_file(client, two_schools):
+    d = two_schools
+    other_teacher = f.make_user(
+        "teacher_a2", "teacher", school=d["a"], first_name="芳", last_name="李"
+    )
+    client.force_login(d["users"]["manager_a"])
+    page = client.get(reassign_url(d["case_a"])).content.decode()
+    assert "李芳" in page
+    assert d["users"]["teacher_b"].username not in page  # another school's teacher
+
+    # Another school's teacher posted by hand is refused with the field named.
+    response = client.post(reassign_url(d["case_a"]), {"teacher": d["users"]["teacher_b"].pk})
+    assert "请选择本校的教师" in response.content.decode()
+    d["case_a"].refresh_from_db()
+    assert d["case_a"].teacher == d["users"]["teacher_a"]
+
+    response = client.post(reassign_url(d["case_a"]), {"teacher": other_teacher.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == case_file(d["case_a"])
+    assert "已改派：李芳" in response.content.decode()
+    d["case_a"].refresh_from_db()
+    assert d["case_a"].teacher == other_teacher
+
+
+@pytest.mark.parametrize("role", ["teacher_a", "teacher_b", "leader_wan"])
+def test_reassign_is_refused_to_those_who_may_not_assign(client, two_schools, role):
+    client.force_login(two_schools["users"][role])
+    assert client.get(reassign_url(two_schools["case_a"])).status_code in (403, 404, 302)
+
+
+def test_a_school_manager_cannot_reassign_another_schools_case(client, two_schools):
+    client.force_login(two_schools["users"]["manager_a"])
+    assert client.get(reassign_url(two_schools["case_b"])).status_code == 404
+
+
+def test_export_to_excel_is_a_header_button_on_the_case_list(client, two_schools):
+    client.force_login(two_schools["users"]["office"])
+    response = client.get(reverse(Case.snippet_viewset.get_url_name("list")))
+    header = header_of(response)
+    assert "导出Excel" in header and "export=xlsx" in header
+
+
+def test_saving_a_case_says_what_was_saved_not_a_bare_updated(client, two_schools):
+    from tests.test_pairing import case_data
+
+    d = two_schools
+    case = d["case_a"]
+    client.force_login(d["users"]["manager_a"])
+    edit = reverse(Case.snippet_viewset.get_url_name("edit"), args=[case.pk])
+    response = client.post(edit, case_data(case, d["users"]["teacher_a"]), follow=True)
+    page = response.content.decode()
+    assert f"已保存对“{case}”的修改" in page
+    assert "已更新" not in page
