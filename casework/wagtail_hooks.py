@@ -23,6 +23,7 @@ from casework.monthly.views import MonthlyReportViewSet
 from casework.offline import wagtail_hooks as offline_hooks  # noqa: F401
 from casework.privacy import wagtail_hooks as privacy_hooks  # noqa: F401
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
+from casework.registration import wagtail_hooks as registration_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401
 from casework.supervision import wagtail_hooks as supervision_hooks  # noqa: F401
 from casework.twofactor import wagtail_hooks as twofactor_hooks  # noqa: F401
