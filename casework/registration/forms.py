@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.access.rules import can_assign_teacher, teachers_of_school
 from casework.choices import CONCERN_CHECKLIST_ITEM, Concern, RiskLevel
@@ -43,7 +44,7 @@ class RegistrationForm(forms.Form):
             attrs={"autocomplete": "off", "autofocus": True, "data-cw-id-number": ""}
         ),
     )
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     birth_date = forms.DateField(
         label=_("date of birth"),
         required=False,
