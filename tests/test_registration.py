@@ -169,3 +169,15 @@ def test_a_teacher_without_a_school_registers_nowhere(client, two_schools):
     response = client.post(URL, data(school=two_schools["a"].pk))
     assert (response.status_code, response.url) == (302, "/admin/")
     assert not Student.unscoped.filter(name="登记测试李小花").exists()
+
+
+@pytest.mark.django_db
+def test_the_case_form_pairs_the_teacher_and_hides_closing_off_when_opening(client, two_schools):
+    teacher = two_schools["users"]["teacher_a"]
+    client.force_login(teacher)
+    response = client.get(reverse("wagtailsnippets_casework_case:add"))
+    form = response.context["form"]
+    assert form["teacher"].value() == teacher.pk
+    assert "close_reason" not in form.fields and "closed_on" not in form.fields
+    html = response.content.decode()
+    assert 'name="close_reason"' not in html

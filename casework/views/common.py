@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView
 
-from casework.access.rules import can_export_personal_data
+from casework.access.rules import can_export_personal_data, scope_for_user
 from casework.idnumbers import is_ascii_digits, normalize_id_number
 from casework.list_exports.jobs import inline_max_rows
 from casework.list_exports.tasks import start_export
@@ -31,11 +32,21 @@ class CaseworkIndexView(IndexView):
     export_lookups = {}
     #: The export log names the list (its model), not the page's title.
     list_export_is_a_ledger = True
+    #: Cards on a phone (casework/css/casework.css), each cell under its ``data-label``.
+    table_classname = "listing cw-cards"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if self.is_export and not can_export_personal_data(request.user):
             raise PermissionDenied
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        # A school's staff see their own school only: a school column would repeat its name.
+        if scope_for_user(self.request.user).all_schools:
+            return columns
+        return [column for column in columns if column.name != "school"]
 
     @property
     def show_export_buttons(self):
