@@ -299,6 +299,11 @@ class FindingViewSet(CaseworkViewSet):
         "closed_on",
         "evidence",
     ]
+    export_headings = {
+        "school.name": _("school"),
+        "checklist_item.number": _("checklist item"),
+        "get_status_display": _("status"),
+    }
     export_filename = _("findings ledger")
     panels = [
         FieldRowPanel([FieldPanel("school"), FieldPanel("checklist_item"), FieldPanel("found_on")]),

@@ -67,3 +67,15 @@ def test_a_background_export_is_named_and_titled_too(client, two_schools, settin
     assert book.sheetnames == ["个案台账"]
     assert book.active["A1"].value == "个案台账" and "全部记录" in book.active["A2"].value
     assert book.active["A3"].value == "学生"
+
+
+@pytest.mark.django_db
+def test_the_findings_ledger_has_chinese_headings(client, two_schools):
+    client.force_login(two_schools["users"]["office"])
+    book = workbook(
+        client.get(reverse("wagtailsnippets_casework_finding:list"), {"export": "xlsx"})
+    )
+    assert book.sheetnames == ["问题台账"]
+    headings = [c.value for c in book.active[3]]
+    assert headings[:2] == ["学校", "责任清单项"] and "状态" in headings
+    assert not any("." in h or h == "method" for h in headings)

@@ -2,6 +2,7 @@
 the filter and the exporting unit, and a sheet named for the list."""
 
 import re
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,12 +55,41 @@ def title_rows(title, view, user, day=None):
     return [[str(title)], [details]]
 
 
+#: Column widths (in characters) by the last part of an export column's name; others get
+#: room for their heading. Set before the rows, as a write-only sheet requires.
+WIDTHS = {
+    "id_number": 21,
+    "student_number": 22,
+    "school": 24,
+    "name": 12,
+    "problem": 40,
+    "rectification": 40,
+    "evidence": 30,
+}
+
+
+def column_width(field, heading):
+    key = field.rsplit(".", 1)[0] if field.endswith(".name") else field.rsplit(".", 1)[-1]
+    return WIDTHS.get(key.rsplit(".", 1)[-1], max(10, len(str(heading)) * 2 + 2))
+
+
 def new_titled_sheet(workbook, title, view, user):
-    """A write-only sheet named for the list, its title rows written."""
+    """A write-only sheet named for the list, its title rows written, A4 landscape one page
+    wide when printed."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title=sheet_name(title))
+    listed = SimpleNamespace(model=view.model)  # what get_heading reads of a queryset
+    for index, field in enumerate(view.list_export, start=1):
+        heading = view.get_heading(listed, field)
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(field, heading)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{TITLE_ROWS + 1}:{TITLE_ROWS + 1}"
     (heading,), (details,) = title_rows(title, view, user)
     cell = WriteOnlyCell(sheet, value=heading)
     cell.font = Font(bold=True, size=14)
