@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from casework.access.audit import AUDITED_MODELS
+from casework.branding import wagtail_hooks as branding_hooks  # noqa: F401
 from casework.campaign import wagtail_hooks as campaign_hooks  # noqa: F401
 from casework.choosers import teacher_chooser_viewset
 from casework.closeoff import wagtail_hooks as closeoff_hooks  # noqa: F401
