@@ -14,6 +14,16 @@ from casework.dates import chinese_date
 from casework.idnumbers import mask_id_number
 
 
+def cell(column, content):
+    """A ``<td>`` with the column's class and its heading as ``data-label``: on a phone the
+    list is a stack of cards, each value under its heading (casework/css/casework.css)."""
+    if column.classname:
+        return format_html(
+            '<td class="{}" data-label="{}">{}</td>', column.classname, column.label, content
+        )
+    return format_html('<td data-label="{}">{}</td>', column.label, content)
+
+
 class TextColumn(Column):
     """Wagtail's plain cell (``<td class=…>value</td>``), rendered without a template."""
 
@@ -25,9 +35,7 @@ class TextColumn(Column):
             value = str(value)  # unlocalised, as Wagtail's cells
         else:
             value = localize(value)
-        if self.classname:
-            return format_html('<td class="{}">{}</td>', self.classname, value)
-        return format_html("<td>{}</td>", value)
+        return cell(self, value)
 
 
 class MaskedIDColumn(TextColumn):
@@ -42,17 +50,18 @@ class NextVisitColumn(TextColumn):
 
     def render_cell_html(self, instance, parent_context):
         value = self.get_value(instance)
-        attrs = format_html(' class="{}"', self.classname) if self.classname else ""
         if not value:
-            return format_html("<td{}></td>", attrs)
+            return cell(self, "")
         if getattr(instance, "is_overdue", False):
-            return format_html(
-                '<td{}><span class="case-overdue">{} {}</span></td>',
-                attrs,
-                chinese_date(value),
-                gettext("overdue"),
+            return cell(
+                self,
+                format_html(
+                    '<span class="case-overdue">{} {}</span>',
+                    chinese_date(value),
+                    gettext("overdue"),
+                ),
             )
-        return format_html('<td{}><span class="">{}</span></td>', attrs, chinese_date(value))
+        return cell(self, format_html("<span>{}</span>", chinese_date(value)))
 
 
 class LocalDateColumn(TextColumn):

@@ -106,10 +106,17 @@ class CaseForm(CaseworkAdminForm):
                 self.fields["teacher"].disabled = True
         if "status" in self.fields:
             only_by_closeoff_choices(self.fields["status"], self.instance.status)
-        # 对账销号 takes its own two steps (casework.closeoff), never the edit form.
+        # 对账销号 takes its own two steps (casework.closeoff), never the edit form; a case
+        # being opened has nothing to show there yet.
         for name in ("closed_on", "close_reason", "close_verification"):
             if name in self.fields:
-                self.fields[name].disabled = True
+                if self.instance.pk:
+                    self.fields[name].disabled = True
+                else:
+                    del self.fields[name]
+        if "teacher" in self.fields and not self.instance.pk and "teacher" not in self.initial:
+            if self.fields["teacher"].queryset.filter(pk=getattr(user, "pk", None)).exists():
+                self.initial["teacher"] = user.pk
 
     def clean_status(self):
         status = self.cleaned_data["status"]

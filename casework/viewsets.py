@@ -74,7 +74,7 @@ class StudentViewSet(CaseworkViewSet):
     inspect_view_class = StudentInspectView
     inspect_view_fields_exclude = ["id_number", "latest_revision", "anonymised_at"]
     list_export = ["name", "school", "grade", "class_name", "id_number", "student_number"]
-    export_filename = "students"
+    export_filename = _("student roll")
     export_lookups = {"school": (("school__name",), None)}
     edit_handler = ObjectList(
         [
@@ -177,7 +177,7 @@ class CaseViewSet(CaseworkViewSet):
         "get_status_display": _("status"),
         "teacher_name": _("paired teacher"),
     }
-    export_filename = "cases"
+    export_filename = _("case ledger")
     export_lookups = {
         "teacher_name": (
             ("teacher__first_name", "teacher__last_name", "teacher__username"),
@@ -308,6 +308,12 @@ class FindingViewSet(CaseworkViewSet):
         "closed_on",
         "evidence",
     ]
+    export_headings = {
+        "school.name": _("school"),
+        "checklist_item.number": _("checklist item"),
+        "get_status_display": _("status"),
+    }
+    export_filename = _("findings ledger")
     panels = [
         FieldRowPanel([FieldPanel("school"), FieldPanel("checklist_item"), FieldPanel("found_on")]),
         FieldPanel("problem"),

@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from casework.access.audit import AUDITED_MODELS
+from casework.branding import wagtail_hooks as branding_hooks  # noqa: F401
 from casework.campaign import wagtail_hooks as campaign_hooks  # noqa: F401
 from casework.choosers import teacher_chooser_viewset
 from casework.closeoff import wagtail_hooks as closeoff_hooks  # noqa: F401
@@ -23,6 +24,7 @@ from casework.monthly.views import MonthlyReportViewSet
 from casework.offline import wagtail_hooks as offline_hooks  # noqa: F401
 from casework.privacy import wagtail_hooks as privacy_hooks  # noqa: F401
 from casework.reconciliation import wagtail_hooks as reconciliation_hooks  # noqa: F401
+from casework.registration import wagtail_hooks as registration_hooks  # noqa: F401
 from casework.review import wagtail_hooks as review_hooks  # noqa: F401
 from casework.supervision import wagtail_hooks as supervision_hooks  # noqa: F401
 from casework.todo import wagtail_hooks as todo_hooks  # noqa: F401

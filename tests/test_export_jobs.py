@@ -50,8 +50,9 @@ def download(client, job):
 
 
 def sheet_rows(data):
+    """The headings and the rows, below the title rows (tests/test_list_export_titles.py)."""
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    return list(sheet.iter_rows(values_only=True))
+    return list(sheet.iter_rows(values_only=True))[2:]
 
 
 def test_a_long_export_goes_to_the_background_and_is_downloaded(client, many):
@@ -149,7 +150,7 @@ def test_csv_in_the_background(client, many):
     text = download(client, job).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 7 and "'=HYPERLINK(1)" in {r[0] for r in rows}
-    assert job.filename() == "cases.csv"
+    assert job.filename() == f"个案台账_{timezone.localdate(job.created_at):%Y-%m-%d}.csv"
 
 
 def test_the_students_list_exports_in_the_background_too(client, many):

@@ -418,6 +418,23 @@ def test_bureau_progress_overview_counts_open_and_closed_per_item_school_and_mon
     assert table[6]["schools"] == []
 
 
+def test_the_progress_grid_totals_each_item_and_hides_empty_cells(client, people):
+    client.force_login(people["office"])
+    response = client.get(url("progress"), {"year": 2020})
+    table = {entry["item"].number: entry for entry in response.context["table"]}
+    may_index = [m.month for m in response.context["months"]].index(5)
+    assert table[3]["total"][may_index] == (2, 1)  # 甲校 (1, 1) + 乙校 (1, 0)
+    assert table[5]["total"][may_index] == (2, 1)
+    district = response.context["totals"][may_index]
+    assert district == tuple(
+        sum(entry["total"][may_index][k] for entry in table.values() if entry["total"])
+        for k in (0, 1)
+    )
+    page = response.content.decode()
+    assert "0 / 0" not in page
+    assert "合计" in page and "全部条目" in page
+
+
 def test_public_checklist_page_shows_counts_per_item_and_no_child(client, people):
     from home.models import ChecklistPage
 

@@ -279,3 +279,14 @@ def test_committed_poverty_list_feeds_the_reconciliation_by_normalised_id(two_sc
     committing.commit_batch(batch_of("poverty", content, office), office)
     report = reconcile(office)
     assert [x.student_id for x in report.findings[FindingKind.MISSED]] == [child.pk]
+
+
+def test_the_message_after_opening_cases_links_to_each_new_case(client, district):
+    client.force_login(district["office"])
+    response = client.post(
+        reverse("casework_imports:open_cases"), {"kind": "missed", "all": "1"}, follow=True
+    )
+    page = response.content.decode()
+    for case in Case.unscoped.filter(concern="aid_missed"):
+        url = reverse("wagtailsnippets_casework_case:inspect", args=[case.pk])
+        assert f'<a href="{url}">{case.student.name}·' in page

@@ -33,6 +33,7 @@ from django.utils.encoding import force_str
 from casework.access.scope import scope_for_user, user_scope
 from casework.conf import conf
 from casework.list_exports.models import ExportJob
+from casework.list_exports.workbook import new_titled_sheet
 from casework.spreadsheets import safe_cell
 
 #: Rows fetched from the database at a time.
@@ -140,18 +141,22 @@ def iter_rows(queryset, columns, chunk_size=CHUNK_SIZE):
         yield read(values)
 
 
-def write_xlsx(path, headings, rows):
+def write_xlsx(path, headings, rows, titled=None):
+    """``titled``: (title, view, user) for the title rows and the sheet's name."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Sheet1")
+    if titled:
+        sheet = new_titled_sheet(workbook, *titled)
+    else:
+        sheet = workbook.create_sheet(title="Sheet1")
     sheet.append(headings)
     for row in rows:
         sheet.append(row)
     workbook.save(path)
 
 
-def write_csv(path, headings, rows):
+def write_csv(path, headings, rows, titled=None):
     # With a byte-order mark, so that Excel and WPS read the Chinese as UTF-8.
     with open(path, "w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)
@@ -199,7 +204,8 @@ def run_job(job):
             rows = _counting(iter_rows(queryset, columns), job, total)
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"export.{job.format}"
-                WRITERS[job.format](path, [c.heading for c in columns], rows)
+                titled = (job.listed_model.snippet_viewset.export_filename, view, job.user)
+                WRITERS[job.format](path, [c.heading for c in columns], rows, titled)
                 with path.open("rb") as f:
                     job.file.save(path.name, File(f), save=False)
         job.row_count = rows.count if hasattr(rows, "count") else total

@@ -89,4 +89,7 @@ class ExportJob(BackgroundJob):
         return apps.get_model(self.model)
 
     def filename(self):
-        return f"{self.listed_model.snippet_viewset.export_filename}.{self.format}"
+        from casework.list_exports.workbook import dated_filename
+
+        title = self.listed_model.snippet_viewset.export_filename
+        return f"{dated_filename(title, timezone.localdate(self.created_at))}.{self.format}"

@@ -420,7 +420,24 @@ def progress_overview(months, user):
                 ],
             }
         )
+    for entry in table:
+        entry["total"] = _column_totals(s["months"] for s in entry["schools"])
     return table
+
+
+def _column_totals(rows):
+    """(open, closed) summed month by month over ``rows`` of such pairs."""
+    totals = None
+    for months in rows:
+        pairs = list(months)
+        totals = totals or [(0, 0)] * len(pairs)
+        totals = [(a + c, b + d) for (a, b), (c, d) in zip(totals, pairs, strict=True)]
+    return totals or []
+
+
+def progress_totals(table):
+    """Every item's totals added up: the district's month by month."""
+    return _column_totals(entry["total"] for entry in table if entry["total"])
 
 
 def public_progress():

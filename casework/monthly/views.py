@@ -32,7 +32,7 @@ from casework.access.rules import (
 from casework.choosers import CaseworkChooserViewSet
 from casework.dates import is_known_year, known_year_or_404
 from casework.models import MonthlyReport
-from casework.monthly.figures import months_of, progress_overview
+from casework.monthly.figures import months_of, progress_overview, progress_totals
 from casework.monthly.models import awaiting_leaders
 from casework.monthly.workbook import (
     PERIODS,
@@ -336,11 +336,13 @@ class ProgressView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             )
             year = today.year
         months = months_of(year, until=today)
+        table = progress_overview(months, self.request.user)
         context.update(
             year=year,
             years=range(today.year - 3, today.year + 1),
             months=months,
-            table=progress_overview(months, self.request.user),
+            table=table,
+            totals=progress_totals(table),
             summaries=[
                 (
                     period,

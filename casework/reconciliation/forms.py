@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.access.scope import school_id_of, scope_for_user
 from casework.conf import conf
 from casework.models import School
+from casework.reconciliation import kept
 from casework.reconciliation.models import ImportKind
 from casework.reconciliation.permissions import can_import, import_kinds_for
 
@@ -30,12 +31,16 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
+        required=False,
         validators=[FileExtensionValidator(["xlsx"], message=_("Upload an .xlsx file."))],
     )
+    #: The file chosen with a form that had another error, kept on the server (``kept``).
+    kept_file = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.kept_name = None
         self.fields["kind"].choices = [(k.value, k.label) for k in import_kinds_for(user)]
         self.fields["school"].queryset = School.objects.for_user(user)
         if not scope_for_user(user).all_schools:
@@ -43,6 +48,11 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
+        if file is None:
+            file = kept.take(self.data.get("kept_file"), self.user)
+            if file is None:
+                raise forms.ValidationError(_("Choose the file to upload."), code="required")
+            self.kept_name = file.name
         if file.size > conf.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s.")
@@ -61,3 +71,12 @@ class ImportUploadForm(forms.Form):
         elif kind:
             data["school"] = None
         return data
+
+    def keep_file(self):
+        """After another field's error: keep the chosen file, so it need not be chosen again."""
+        file = self.cleaned_data.get("file") if "file" not in self.errors else None
+        if file is None:
+            return
+        self.data = self.data.copy()
+        self.data["kept_file"] = kept.keep(file, self.user)
+        self.kept_name = file.name

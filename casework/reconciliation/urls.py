@@ -6,6 +6,7 @@ app_name = "casework_imports"
 urlpatterns = [
     path("", imports.ImportIndexView.as_view(), name="index"),
     path("upload/", imports.ImportUploadView.as_view(), name="upload"),
+    path("template/<str:kind>/", imports.download_template, name="template"),
     path("<int:pk>/", imports.ImportDetailView.as_view(), name="detail"),
     path("<int:pk>/commit/", imports.commit, name="commit"),
     path("<int:pk>/restart/", imports.restart, name="restart"),

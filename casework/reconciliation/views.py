@@ -1,6 +1,7 @@
 """Admin views of 数据比对: upload a list, preview it, commit it, reconcile, open cases."""
 
 import datetime
+from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,8 +23,10 @@ from casework.access.rules import (
     can_view_imports,
     school_id_of,
 )
-from casework.dates import term_start
-from casework.models import ImportBatch, ImportRow, School
+from casework.dates import chinese_date, term_start
+from casework.links import case_file_url, case_list_url
+from casework.models import ImportBatch, ImportRow, School, Student
+from casework.reconciliation.blank import template_filename, template_workbook
 from casework.reconciliation.checking import file_sha256
 from casework.reconciliation.committing import CommitRefused
 from casework.reconciliation.forms import ImportUploadForm
@@ -95,6 +99,15 @@ class ImportUploadView(ImportsMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        kinds = import_kinds_for(self.request.user)
+        templates = [(k.label, reverse("casework_imports:template", args=[k.value])) for k in kinds]
+        return super().get_context_data(templates=templates, **kwargs)
+
+    def form_invalid(self, form):
+        form.keep_file()
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         batch = ImportBatch(
@@ -109,6 +122,26 @@ class ImportUploadView(ImportsMixin, FormView):
         batch.save()
         start_reading(batch, self.request.user)
         return redirect("casework_imports:detail", pk=batch.pk)
+
+
+#: Columns the preview shows in their own place, before the mapped ones.
+SHOWN_FIELDS = {"name", "id_number"}
+
+
+def preview_value(field, value):
+    """A checked value as the preview shows it: words, not codes."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field == "gender":
+        return dict(Student.Gender.choices).get(value, value)
+    if field == "birth_date":
+        try:
+            return chinese_date(datetime.date.fromisoformat(str(value)))
+        except ValueError:
+            return value
+    return value
 
 
 class ImportDetailView(ImportsMixin, TemplateView):
@@ -137,12 +170,18 @@ class ImportDetailView(ImportsMixin, TemplateView):
             self.request.GET.get("p")
         )
         earlier = batch.earlier_copies().filter(status=ImportBatch.Status.COMMITTED)
+        # Every column read from the file, 年级 and 班级 too, as its own header names it.
+        mapped = [(f, h) for f, h in (batch.columns or {}).items() if f not in SHOWN_FIELDS]
+        rows = list(page.object_list)
+        for row in rows:
+            row.values = [preview_value(f, (row.data or {}).get(f)) for f, _h in mapped]
         return super().get_context_data(
             batch=batch,
             show=show,
             page=page,
-            rows=page.object_list,
+            rows=rows,
             columns=batch.columns,
+            mapped_headers=[h for _f, h in mapped],
             can_commit=batch.status == ImportBatch.Status.PREVIEW
             and batch.accepted_rows > 0
             and can_import(self.request.user, batch.kind, batch.school),
@@ -199,6 +238,15 @@ def restart(request, pk):
     else:
         messages.error(request, _("This import was not interrupted."))
     return redirect("casework_imports:detail", pk=batch.pk)
+
+
+def download_template(request, kind):
+    """A blank list of one kind, for whoever may upload that kind."""
+    if kind not in import_kinds_for(request.user):
+        raise PermissionDenied
+    return FileResponse(
+        BytesIO(template_workbook(kind)), as_attachment=True, filename=template_filename(kind)
+    )
 
 
 def download_file(request, pk):
@@ -305,11 +353,7 @@ def open_cases_view(request):
             % {"numbers": "、".join(str(n) for n in missing.numbers)},
         )
         return redirect(back)
-    messages.success(
-        request,
-        _("%(count)d cases opened; the managers of %(schools)d schools were told by e-mail.")
-        % {"count": len(result.cases), "schools": result.notified},
-    )
+    messages.success(request, opened_message(result))
     if result.already_open:
         messages.info(
             request,
@@ -326,6 +370,32 @@ def open_cases_view(request):
             % {"count": result.without_school},
         )
     return redirect(back)
+
+
+#: The new cases named, each a link, in the message after opening them.
+LINKED_CASES = 10
+
+
+def opened_message(result):
+    """What was opened, with a link to each new case (the rows leave the report)."""
+    text = _("%(count)d cases opened; the managers of %(schools)d schools were told by e-mail.") % {
+        "count": len(result.cases),
+        "schools": result.notified,
+    }
+    links = format_html_join(
+        "、",
+        '<a href="{}">{}</a>',
+        ((case_file_url(c.pk), str(c)) for c in result.cases[:LINKED_CASES]),
+    )
+    more = len(result.cases) - LINKED_CASES
+    if more > 0:
+        links = format_html(
+            '{} <a href="{}">{}</a>',
+            links,
+            case_list_url(),
+            _("and %(count)d more in the case list") % {"count": more},
+        )
+    return format_html("{} {}", text, links) if result.cases else text
 
 
 class ProbableMatchesView(ImportsMixin, TemplateView):

@@ -11,10 +11,11 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, InspectView
 
-from casework.access.rules import can_export_personal_data
+from casework.access.rules import can_export_personal_data, scope_for_user
 from casework.idnumbers import is_ascii_digits, normalize_id_number
 from casework.list_exports.jobs import inline_max_rows
 from casework.list_exports.tasks import start_export
+from casework.list_exports.workbook import dated_filename, new_titled_sheet
 from casework.models import ExportJob, Student
 from casework.services import OpenCaseAction
 
@@ -33,11 +34,21 @@ class CaseworkIndexView(IndexView):
     export_lookups = {}
     #: The export log names the list (its model), not the page's title.
     list_export_is_a_ledger = True
+    #: Cards on a phone (casework/css/casework.css), each cell under its ``data-label``.
+    table_classname = "listing cw-cards"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if self.is_export and not can_export_personal_data(request.user):
             raise PermissionDenied
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        # A school's staff see their own school only: a school column would repeat its name.
+        if scope_for_user(self.request.user).all_schools:
+            return columns
+        return [column for column in columns if column.name != "school"]
 
     @property
     def show_export_buttons(self):
@@ -70,6 +81,24 @@ class CaseworkIndexView(IndexView):
             return self.export_in_background(spreadsheet_format, count)
         # Logged by the gate every admin export passes (casework.access.exports).
         return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def get_filename(self):
+        return dated_filename(self.export_filename)
+
+    def write_xlsx(self, queryset, output):
+        # Wagtail's export, under the list's title rows and in a sheet named for it.
+        from openpyxl import Workbook
+        from wagtail.admin.views.mixins import ExcelDateFormatter
+
+        workbook = Workbook(write_only=True, iso_dates=True)
+        sheet = new_titled_sheet(workbook, self.export_filename, self, self.request.user)
+        sheet.append(self.get_heading(queryset, field) for field in self.list_export)
+        date_format = ExcelDateFormatter().get()
+        for item in queryset:
+            sheet.append(
+                self.generate_xlsx_row(sheet, self.to_row_dict(item), date_format=date_format)
+            )
+        workbook.save(output)
 
     def export_in_background(self, spreadsheet_format, count):
         params = {

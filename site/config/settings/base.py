@@ -172,6 +172,8 @@ WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Wagtail's "what's new" banner and release notes are about Wagtail, not 四查四补 (casework.branding).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The leaders' approval of the monthly checklist publishes it (see casework/monthly/workflows.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "casework.monthly.workflows.finish_workflow"
 # Avatars from gravatar.com leak e-mail hashes and do not load inside China; Wagtail shows its default avatar.

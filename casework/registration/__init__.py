@@ -1,0 +1,1 @@
+"""Registering an at-risk child: the child and their first case in one short form."""
