@@ -21,10 +21,6 @@ WIDE = {"width": 1400, "height": 900}
 SCHOOL_A = "朝阳小学（演示A校）"
 
 
-WIRED = """() => window.Stimulus && [...document.querySelectorAll('[data-controller~="w-dialog"]')]
-    .every((el) => window.Stimulus.getControllerForElementAndIdentifier(el, 'w-dialog'))"""
-
-
 class Clicks:
     """Clicks a journey makes, counted per task."""
 
@@ -34,9 +30,9 @@ class Clicks:
 
     def __call__(self, locator):
         expect(locator).to_be_visible()
-        # A button that opens a dialog does nothing until Wagtail's controllers are connected;
-        # a person does not click within the page's first milliseconds, a script does.
-        locator.page.wait_for_function(WIRED)
+        # A button that opens a dialog does nothing until Wagtail's scripts have run; a person
+        # does not click within the page's first milliseconds, a script does.
+        locator.page.wait_for_load_state("load")
         locator.click()
         self.count += 1
 
