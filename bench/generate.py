@@ -195,6 +195,8 @@ class Generator:
         users = [User(username=u, password=password, last_name=self.name()) for u in usernames]
         users += [
             User(username=f"{USER_PREFIX}office", password=password, last_name="科员"),
+            User(username=f"{USER_PREFIX}manager", password=password, last_name="校长"),
+            User(username=f"{USER_PREFIX}leader", password=password, last_name="万东旺"),
             User(
                 username=f"{USER_PREFIX}admin",
                 password=password,
@@ -210,7 +212,10 @@ class Generator:
         Membership = User.groups.through
         Membership.objects.bulk_create(
             [Membership(user_id=t.id, group_id=groups[Role.TEACHER].id) for t in teachers]
-            + [Membership(user_id=by_name["bench_office"].id, group_id=groups[Role.OFFICE].id)]
+            + [
+                Membership(user_id=by_name[f"{USER_PREFIX}{role}"].id, group_id=groups[role].id)
+                for role in (Role.OFFICE, Role.MANAGER, Role.LEADER)
+            ]
         )
         Profile.objects.bulk_create(
             [Profile(user=t, school=s) for t, s in zip(teachers, schools, strict=True)]
@@ -218,7 +223,10 @@ class Generator:
                 Profile(
                     user=by_name["bench_office"],
                     office=Office.objects.get_or_create(name="基础教育室")[0],
-                )
+                ),
+                # The first school's manager, and the leader of items 1, 3 and 4 in the seed.
+                Profile(user=by_name["bench_manager"], school=schools[0]),
+                Profile(user=by_name["bench_leader"], leader_name="万东旺"),
             ]
         )
         return teachers

@@ -29,6 +29,7 @@ from casework.models import (
     HomeVisit,
     Reminder,
     School,
+    Student,
     WeeklyReport,
     week_monday,
 )
@@ -191,19 +192,27 @@ class BureauPanel(MyWorkPanel):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        open_case = ~Q(students__cases__status=Case.Status.CLOSED)
-        schools = list(
-            School.objects.for_user(self.user).annotate(
-                overdue=Count(
-                    "students__cases",
-                    filter=open_case & Q(students__cases__next_visit_due__lt=today),
-                ),
-                dropout_risk=Count(
-                    "students__cases",
-                    filter=open_case & Q(students__cases__concern=Concern.DROPOUT_RISK),
-                ),
-            )
+        schools = list(School.objects.for_user(self.user))
+        # Counted from the open cases up, the school looked up by the child's key: a join lets
+        # SQLite walk every school's students instead (4× slower on 100,000 cases).
+        school_of = (
+            Student.unscoped.filter(pk=OuterRef("student_id")).order_by().values("school_id")
         )
+        counts = {
+            row["school"]: row
+            for row in Case.objects.for_user(self.user)
+            .exclude(status=Case.Status.CLOSED)
+            .order_by()
+            .values(school=Subquery(school_of[:1]))
+            .annotate(
+                overdue=Count("id", filter=Q(next_visit_due__lt=today)),
+                dropout_risk=Count("id", filter=Q(concern=Concern.DROPOUT_RISK)),
+            )
+        }
+        for school in schools:
+            row = counts.get(school.pk, {})
+            school.overdue = row.get("overdue", 0)
+            school.dropout_risk = row.get("dropout_risk", 0)
         # A separate grouped query: a second join in the annotation above would multiply counts.
         late = dict(
             late_findings(self.user, today)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, RevisionMixin
@@ -114,6 +115,7 @@ class Case(LockableMixin, RevisionMixin, ScopedModel):
             ),
             models.Index(fields=["teacher", "status"], name="casework_case_teacher_status"),
             models.Index(fields=["-opened_on", "-id"], name="casework_case_opened"),
+            models.Index(fields=["closed_on"], name="casework_case_closed"),  # the month's
         ]
         permissions = [
             ("close_case", _("Can close cases off")),
@@ -250,7 +252,12 @@ class HomeVisit(RevisionMixin, ScopedModel):
         verbose_name = _("home visit")
         verbose_name_plural = _("home visits")
         ordering = ["-visited_on", "-created_at"]
-        indexes = [models.Index(fields=["case", "visited_on"], name="casework_visit_case_date")]
+        indexes = [
+            models.Index(fields=["case", "visited_on"], name="casework_visit_case_date"),
+            # The month's and the week's visits, and the children ever recorded out of school.
+            models.Index(fields=["visited_on"], name="casework_visit_date"),
+            models.Index(fields=["child_state", "visited_on"], name="casework_visit_state_date"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["client_id"], name="casework_visit_client_id_once")
         ]
@@ -329,7 +336,10 @@ class SupportRecord(RevisionMixin, ScopedModel):
         verbose_name = _("support record")
         verbose_name_plural = _("support records")
         ordering = ["-given_on", "-created_at"]
-        indexes = [models.Index(fields=["case", "given_on"], name="casework_support_case_date")]
+        indexes = [
+            models.Index(fields=["case", "given_on"], name="casework_support_case_date"),
+            models.Index(fields=["given_on"], name="casework_support_date"),  # the month's aid
+        ]
 
     def __str__(self):
         return f"{self.case.student.name} {self.get_kind_display()} {chinese_date(self.given_on)}"
@@ -388,44 +398,45 @@ def next_visit_suggestion(risk, on=None):
     return (on or today()) + datetime.timedelta(days=NEXT_VISIT_DAYS.get(risk, 14))
 
 
-def _latest_visit(student, on):
-    """The child's latest visit on or before ``on``, in any of their cases (a subquery)."""
-    latest = HomeVisit.objects.filter(case__student=student, visited_on__lte=on)
-    return latest.order_by("-visited_on", "-created_at", "-id")
+def _out_of_school(queryset, student, on, group_by, count):
+    """``queryset`` grouped by ``group_by`` (and the reason) with ``count`` of the children whose
+    latest visit on or before ``on``, in any of their cases, records them out of school.
+
+    One subquery gives the latest visit's state and reason together; only children with an
+    out-of-school visit by then are looked at, which on real ledgers is a small minority."""
+    latest = (
+        HomeVisit.objects.filter(case__student=models.OuterRef(student), visited_on__lte=on)
+        .order_by("-visited_on", "-created_at", "-id")
+        .values(last=Concat("child_state", models.Value("|"), "leave_reason"))[:1]
+    )
+    ever_out = HomeVisit.objects.filter(child_state=OUT_OF_SCHOOL, visited_on__lte=on)
+    rows = (
+        queryset.filter(**{f"{student}__in": ever_out.values("case__student")})
+        .annotate(last=models.Subquery(latest))
+        .filter(last__startswith=f"{OUT_OF_SCHOOL}|")
+        .values(*group_by, "last")
+        .annotate(n=count)
+        .order_by()
+    )
+    for row in rows:
+        row["reason"] = row.pop("last").partition("|")[2]
+        yield row
 
 
 def out_of_school_by_reason(students, on):
     """``{reason: n}``: of ``students``, those whose latest visit on or before ``on`` records
     them out of school, by that visit's reason (the weekly and monthly reports' 离校原因)."""
-    latest = _latest_visit(models.OuterRef("pk"), on)
-    rows = (
-        students.annotate(
-            state=models.Subquery(latest.values("child_state")[:1]),
-            reason=models.Subquery(latest.values("leave_reason")[:1]),
-        )
-        .filter(state=OUT_OF_SCHOOL)
-        .values("reason")
-        .annotate(n=models.Count("id"))
-        .order_by()
-    )
+    rows = _out_of_school(students, "pk", on, [], models.Count("id"))
     return {row["reason"]: row["n"] for row in rows}
 
 
 def out_of_school_by_reason_per_item(cases, on):
     """``{checklist item pk: {reason: n}}``: the same count over the children of ``cases``, per
     case's item, in one query (a child followed under two items counts under each)."""
-    latest = _latest_visit(models.OuterRef("student"), on)
-    rows = (
-        cases.annotate(
-            state=models.Subquery(latest.values("child_state")[:1]),
-            reason=models.Subquery(latest.values("leave_reason")[:1]),
-        )
-        .filter(state=OUT_OF_SCHOOL)
-        .values("checklist_item", "reason")
-        .annotate(n=models.Count("student", distinct=True))
-        .order_by()
-    )
     result = {}
+    rows = _out_of_school(
+        cases, "student", on, ["checklist_item"], models.Count("student", distinct=True)
+    )
     for row in rows:
         result.setdefault(row["checklist_item"], {})[row["reason"]] = row["n"]
     return result

@@ -47,18 +47,27 @@ def _open_at(queryset, day, opened_field):
     )
 
 
-def _by_item_and_school(queryset, item_field, school_field, value=None):
-    """``{item pk: {school name: n}}``, in school order; ``value`` is the aggregate (a count
-    of rows by default)."""
+def _by_item_and_school_values(queryset, item_field, school_field, **values):
+    """``{item pk: {school name: {value name: n}}}`` of several aggregates in one query, in
+    school order."""
     result = defaultdict(dict)
     rows = (
         queryset.values(item_field, school_field)
-        .annotate(n=value if value is not None else Count("id"))
+        .annotate(**values)
         .order_by(item_field, school_field)
     )
     for row in rows:
-        result[row[item_field]][row[school_field]] = row["n"]
+        result[row[item_field]][row[school_field]] = row
     return result
+
+
+def _split(by_item_and_school, name):
+    """One value of ``_by_item_and_school_values``: ``{item pk: {school name: n}}``, leaving
+    out the schools where it is nothing."""
+    return {
+        item: {school: row[name] for school, row in by_school.items() if row[name]}
+        for item, by_school in by_item_and_school.items()
+    }
 
 
 def _by_item(queryset, item_field, value=None):
@@ -81,9 +90,11 @@ def _evidence(start, end, user):
     return _by_item(kept.annotate(item=item), "item")
 
 
-def children_figures(items, start, end, user=None):
+def children_figures(items, start, end, user=None, evidence=None):
     """Per children's item (its pk): cases, visits and support in the given days, by school.
-    A constant number of queries, whatever the number of items, cases or schools."""
+    A constant number of queries, whatever the number of items, cases or schools; figures over
+    the same rows come from one query each (a school is a function of its child, so distinct
+    children per school add up to distinct children per item)."""
     pks = [item.pk for item in items]
     cases = _visible(Case, user).filter(checklist_item__in=pks)
     visits = _visible(HomeVisit, user).filter(
@@ -93,61 +104,82 @@ def children_figures(items, start, end, user=None):
         given_on__range=(start, end), amount__isnull=False
     )
     school, item = "student__school__name", "checklist_item"
-    followed = _open_at(cases, end, "opened_on")
-    found = _by_item_and_school(cases.filter(opened_on__range=(start, end)), item, school)
-    open_at_end = _by_item_and_school(followed, item, school)
-    closed = _by_item_and_school(
-        cases.filter(status="closed", closed_on__range=(start, end)), item, school
+    opened = Q(opened_on__range=(start, end))
+    closed_off = Q(status="closed", closed_on__range=(start, end))
+    month_cases = _by_item_and_school_values(
+        cases.filter(opened | closed_off),
+        item,
+        school,
+        found=Count("id", filter=opened),
+        closed=Count("id", filter=closed_off),
     )
-    returned = _by_item_and_school(
-        visits.filter(child_state="returned"),
+    found = _split(month_cases, "found")
+    closed = _split(month_cases, "closed")
+    followed = _open_at(cases, end, "opened_on")
+    # 控辍保学: of the children still followed, those out of school by reason, and the 学困生.
+    followed_counts = {
+        row[item]: row
+        for row in followed.values(item)
+        .annotate(
+            n=Count("id"),
+            struggling=Count("student", distinct=True, filter=Q(student__is_struggling=True)),
+        )
+        .order_by()
+    }
+    out_by_reason = out_of_school_by_reason_per_item(followed, end)
+    month_visits = _by_item_and_school_values(
+        visits,
         "case__checklist_item",
         "case__student__school__name",
-        Count("case", distinct=True),
+        n=Count("id"),
+        returned=Count("case", distinct=True, filter=Q(child_state="returned")),
     )
-    # 控辍保学: of the children still followed, those out of school by reason, and the 学困生.
-    out_by_reason = out_of_school_by_reason_per_item(followed, end)
-    struggling = _by_item(
-        followed.filter(student__is_struggling=True), item, Count("student", distinct=True)
-    )
-    visit_counts = _by_item(visits, "case__checklist_item")
+    returned = _split(month_visits, "returned")
     # Aid under the case's item; item 2 (教育资助) reports every payment of the month.
-    aid = _by_item_and_school(
-        support, "case__checklist_item", "case__student__school__name", Sum("amount")
+    month_aid = _by_item_and_school_values(
+        support,
+        "case__checklist_item",
+        "case__student__school__name",
+        amount=Sum("amount"),
+        children=Count("case__student", distinct=True),
     )
+    aid = _split(month_aid, "amount")
     all_aid = defaultdict(Decimal)
     for by_school in aid.values():
         for name, total in by_school.items():
             all_aid[name] += total
-    aided = _by_item(support, "case__checklist_item", Count("case__student", distinct=True))
     all_aided = support.order_by().values("case__student").distinct().count()
-    evidence = _evidence(start, end, user)
+    if evidence is None:
+        evidence = _evidence(start, end, user)
 
     figures = {}
     for it in items:
         every_aid = it.number == AID_ITEM_NUMBER
         item_aid = dict(sorted(all_aid.items())) if every_aid else aid.get(it.pk, {})
+        counts = followed_counts.get(it.pk, {})
         figures[it.pk] = {
             "kind": "children",
             "found": found.get(it.pk, {}),
             "found_total": sum(found.get(it.pk, {}).values()),
-            "open_at_end": sum(open_at_end.get(it.pk, {}).values()),
+            "open_at_end": counts.get("n", 0),
             "closed": closed.get(it.pk, {}),
             "closed_total": sum(closed.get(it.pk, {}).values()),
             "out_by_reason": out_by_reason.get(it.pk, {}),
-            "struggling": struggling.get(it.pk, 0),
-            "visits": visit_counts.get(it.pk, 0),
+            "struggling": counts.get("struggling", 0),
+            "visits": sum(_split(month_visits, "n").get(it.pk, {}).values()),
             "returned": returned.get(it.pk, {}),
             "returned_total": sum(returned.get(it.pk, {}).values()),
             "aid_by_school": {name: f"{total:.2f}" for name, total in item_aid.items()},
             "aid_yuan": f"{sum(item_aid.values(), Decimal(0)):.2f}",
-            "aided_children": all_aided if every_aid else aided.get(it.pk, 0),
+            "aided_children": all_aided
+            if every_aid
+            else sum(_split(month_aid, "children").get(it.pk, {}).values()),
             "evidence": evidence.get(it.pk, 0),
         }
     return figures
 
 
-def school_figures(items, start, end, user=None):
+def school_figures(items, start, end, user=None, evidence=None):
     """Per schools' item (its pk): findings found and closed off in the given days, by school."""
     pks = [item.pk for item in items]
     findings = _visible(Finding, user).filter(checklist_item__in=pks)
@@ -172,7 +204,8 @@ def school_figures(items, start, end, user=None):
     overdue = _by_item(
         _open_at(findings, late_on, "found_on").filter(deadline__lt=late_on), "checklist_item"
     )
-    evidence = _evidence(start, end, user)
+    if evidence is None:
+        evidence = _evidence(start, end, user)
 
     def by_school(entries):
         counts = defaultdict(int)
@@ -331,9 +364,10 @@ def month_figures(items, month, user=None):
     start, end = first_of_month(month), last_of_month(month)
     children = [i for i in items if i.scope == ChecklistItem.Scope.CHILDREN]
     schools = [i for i in items if i.scope != ChecklistItem.Scope.CHILDREN]
+    evidence = _evidence(start, end, user)
     figures = {
-        **children_figures(children, start, end, user),
-        **school_figures(schools, start, end, user),
+        **children_figures(children, start, end, user, evidence),
+        **school_figures(schools, start, end, user, evidence),
     }
     reviews = month_review_figures(start, end, user=user)
     for pk, fig in figures.items():
