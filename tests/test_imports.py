@@ -598,6 +598,18 @@ def test_the_same_file_again_is_flagged_in_the_preview(client, two_schools):
     assert "同一文件已于" in page
 
 
+def test_the_record_page_dates_the_upload_as_chinese_readers_write_it(client, two_schools):
+    office = two_schools["users"]["office"]
+    batch = batch_of("poverty", wb.xlsx([["姓名", "身份证号"], ["甲", an_id(93)]]), office)
+    ImportBatch.unscoped.filter(pk=batch.pk).update(
+        uploaded_at=datetime.datetime(2026, 11, 5, 1, 30, tzinfo=datetime.UTC)
+    )
+    login(client, office)
+    page = client.get(reverse("casework_imports:detail", args=[batch.pk])).content.decode()
+    assert "2026年11月5日 09:30" in page  # Asia/Shanghai
+    assert "2026-11-05" not in page
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 
