@@ -3,7 +3,13 @@
 import django_filters
 from django import forms
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.active_filters import (
+    ActiveFilter,
+    BaseFilterAdapter,
+    register_filter_adapter_class,
+)
 from wagtail.admin.filters import WagtailFilterSet
 
 from casework.access.rules import teachers_for
@@ -11,6 +17,21 @@ from casework.choices import ChildState, Concern, LeaveReason, RiskLevel
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, Student
 from casework.people import display_name
 from casework.widgets import QuickSelect
+
+
+class BooleanFilterAdapter(BaseFilterAdapter):
+    """An active yes/no filter reads 是 or 否 above the list, not Python's True or False."""
+
+    def get_active_filters(self):
+        yield ActiveFilter(
+            self.bound_field.auto_id,
+            self.filter.label,
+            gettext("Yes") if self.value else gettext("No"),
+            self.get_url_without_filter_param(self.name),
+        )
+
+
+register_filter_adapter_class(django_filters.BooleanFilter, BooleanFilterAdapter)
 
 
 def schools(request):

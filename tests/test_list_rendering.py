@@ -51,3 +51,13 @@ def test_the_case_list_searches_children_by_name_and_id_number(client, two_schoo
         assert two_schools["student_b"].name not in body, query
     body = client.get(url, {"q": "没有这个孩子"}).content.decode()
     assert student.name not in body and two_schools["student_b"].name not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value, shown", [("true", "是"), ("false", "否")])
+def test_an_active_yes_no_filter_reads_in_chinese_above_the_list(client, two_schools, value, shown):
+    client.force_login(two_schools["users"]["office"])
+    url = reverse(Case.snippet_viewset.get_url_name("list"))
+    html = client.get(url, {"overdue": value}).content.decode()
+    assert f'<b class="w-ml-1">{shown}</b>' in html
+    assert "True" not in html and "False" not in html
