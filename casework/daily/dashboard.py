@@ -29,7 +29,6 @@ from casework.models import (
     HomeVisit,
     Reminder,
     School,
-    Student,
     WeeklyReport,
     week_monday,
 )
@@ -193,17 +192,11 @@ class BureauPanel(MyWorkPanel):
     def get_context_data(self, parent_context):
         today = timezone.localdate()
         schools = list(School.objects.for_user(self.user))
-        # Counted from the open cases up, the school looked up by the child's key: a join lets
-        # SQLite walk every school's students instead (4× slower on 100,000 cases).
-        school_of = (
-            Student.unscoped.filter(pk=OuterRef("student_id")).order_by().values("school_id")
-        )
         counts = {
             row["school"]: row
             for row in Case.objects.for_user(self.user)
-            .exclude(status=Case.Status.CLOSED)
-            .order_by()
-            .values(school=Subquery(school_of[:1]))
+            .open()
+            .values_per_school()
             .annotate(
                 overdue=Count("id", filter=Q(next_visit_due__lt=today)),
                 dropout_risk=Count("id", filter=Q(concern=Concern.DROPOUT_RISK)),

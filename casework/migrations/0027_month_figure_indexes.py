@@ -19,14 +19,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='homevisit',
-            index=models.Index(fields=['visited_on'], name='casework_visit_date'),
+            index=models.Index(fields=['visited_on', 'case'], name='casework_visit_date'),
         ),
         migrations.AddIndex(
             model_name='homevisit',
-            index=models.Index(fields=['child_state', 'visited_on'], name='casework_visit_state_date'),
+            index=models.Index(fields=['child_state', 'visited_on', 'case'], name='casework_visit_state_date'),
         ),
         migrations.AddIndex(
             model_name='supportrecord',
-            index=models.Index(fields=['given_on'], name='casework_support_date'),
+            index=models.Index(fields=['given_on', 'case'], name='casework_support_date'),
         ),
     ]

@@ -41,6 +41,17 @@ class CaseQuerySet(models.QuerySet):
         """Open cases whose next visit was due before the given day (default: today)."""
         return self.open().filter(next_visit_due__lt=on or today())
 
+    def values_per_school(self, *fields):
+        """``values()`` grouped by the child's school (as ``school``) and ``fields``.
+
+        The school is looked up by the child's key rather than joined: with a join SQLite walks
+        every school's students first, about 4× slower on 100,000 cases.
+        """
+        school = (
+            Student.unscoped.filter(pk=models.OuterRef("student_id")).order_by().values("school_id")
+        )
+        return self.order_by().values(*fields, school=models.Subquery(school[:1]))
+
     def with_file(self):
         """Load what a list row shows in the same query."""
         return self.select_related("student", "student__school", "checklist_item", "teacher")
@@ -254,9 +265,12 @@ class HomeVisit(RevisionMixin, ScopedModel):
         ordering = ["-visited_on", "-created_at"]
         indexes = [
             models.Index(fields=["case", "visited_on"], name="casework_visit_case_date"),
-            # The month's and the week's visits, and the children ever recorded out of school.
-            models.Index(fields=["visited_on"], name="casework_visit_date"),
-            models.Index(fields=["child_state", "visited_on"], name="casework_visit_state_date"),
+            # The month's and the week's visits, and the children ever recorded out of school;
+            # with the case, so that counting them per item reads the index alone.
+            models.Index(fields=["visited_on", "case"], name="casework_visit_date"),
+            models.Index(
+                fields=["child_state", "visited_on", "case"], name="casework_visit_state_date"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["client_id"], name="casework_visit_client_id_once")
@@ -338,7 +352,8 @@ class SupportRecord(RevisionMixin, ScopedModel):
         ordering = ["-given_on", "-created_at"]
         indexes = [
             models.Index(fields=["case", "given_on"], name="casework_support_case_date"),
-            models.Index(fields=["given_on"], name="casework_support_date"),  # the month's aid
+            # The month's aid, per item from the index alone.
+            models.Index(fields=["given_on", "case"], name="casework_support_date"),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from casework.access.rules import leader_name_of
 from casework.models import ChecklistItem, LeaderApprovalTaskState
 from casework.review.models import CaseReview
 from casework.supervision import figures
-from casework.supervision.views import item_context
+from casework.supervision.views import items_context
 
 
 def waiting_approvals(name):
@@ -29,11 +29,11 @@ class LeaderPanel(Component):
 
     def get_context_data(self, parent_context):
         today = figures.today()
-        items = ChecklistItem.objects.filter(leader=self.leader_name).order_by("number")
+        items = list(ChecklistItem.objects.filter(leader=self.leader_name).order_by("number"))
         reviews = CaseReview.objects.for_user(self.user).filter(
             checklist_item__leader=self.leader_name
         )
-        entries = [item_context(item, today) for item in items]
+        entries = items_context(items, today)
         return {
             "leader_name": self.leader_name,
             "today": today,

@@ -40,77 +40,177 @@ def weeks_until(today, weeks=None):
     return [last - datetime.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 
 
-def _per_week(queryset, field, mondays):
-    first, last = mondays[0], mondays[-1] + datetime.timedelta(days=6)
-    days = queryset.filter(**{f"{field}__range": (first, last)}).values_list(field, flat=True)
-    counts = dict.fromkeys(mondays, 0)
-    for day in days:
-        counts[week_monday(day)] += 1
-    return [counts[m] for m in mondays]
-
-
 def weekly_series(item, today, weeks=None):
     """Cases opened, cases closed and visits, per week, for the item's cases."""
+    return weekly_series_of([item], today, weeks)[item.pk]
+
+
+def weekly_series_of(items, today, weeks=None):
+    """``weekly_series`` of each item, by the item's key."""
     mondays = weeks_until(today, weeks)
-    cases = Case.objects.filter(checklist_item=item)
+    first, last = mondays[0], mondays[-1] + datetime.timedelta(days=6)
+
+    def per_week(queryset, item_field, field):
+        counts = {item.pk: dict.fromkeys(mondays, 0) for item in items}
+        # Counted per day in the database: half a year's visits are too many rows to bring into
+        # Python, its days are not.
+        days = (
+            queryset.filter(**{f"{field}__range": (first, last)})
+            .order_by()
+            .values_list(item_field, field)
+            .annotate(n=Count("pk"))
+        )
+        for item_pk, day, n in days:
+            counts[item_pk][week_monday(day)] += n
+        return {pk: [c[m] for m in mondays] for pk, c in counts.items()}
+
+    cases = Case.objects.filter(checklist_item__in=items)
+    opened = per_week(cases, "checklist_item", "opened_on")
+    closed = per_week(cases.filter(status=Case.Status.CLOSED), "checklist_item", "closed_on")
+    # A query per item, not grouped by it: SQLite then counts the visits from the (date, case)
+    # index alone (grouping by the item too makes it sort half a year's visits).
+    visits = {}
+    for item in items:
+        days = (
+            HomeVisit.objects.filter(case__checklist_item=item, visited_on__range=(first, last))
+            .order_by()
+            .values_list("visited_on")
+            .annotate(n=Count("pk"))
+        )
+        counts = dict.fromkeys(mondays, 0)
+        for day, n in days:
+            counts[week_monday(day)] += n
+        visits[item.pk] = [counts[m] for m in mondays]
     return {
-        "weeks": mondays,
-        "opened": _per_week(cases, "opened_on", mondays),
-        "closed": _per_week(cases.filter(status=Case.Status.CLOSED), "closed_on", mondays),
-        "visits": _per_week(
-            HomeVisit.objects.filter(case__checklist_item=item), "visited_on", mondays
-        ),
+        item.pk: {
+            "weeks": mondays,
+            "opened": opened[item.pk],
+            "closed": closed[item.pk],
+            "visits": visits[item.pk],
+        }
+        for item in items
+    }
+
+
+def _open_work(items, today):
+    """Per item and school: open cases with their overdue visits, open findings with those past
+    their deadline. Two grouped queries for all the items."""
+    cases = (
+        Case.objects.open()
+        .filter(checklist_item__in=items)
+        .values_per_school("checklist_item")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(next_visit_due__lt=today)))
+    )
+    findings = (
+        Finding.objects.open()
+        .filter(checklist_item__in=items)
+        .order_by()
+        .values("checklist_item", "school")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(deadline__lt=today)))
+    )
+    return list(cases), list(findings)
+
+
+def _pairs(queryset, item_field, school_field=None):
+    """The distinct (item, school) pairs of the rows, found by the database."""
+    if school_field is None:
+        rows = queryset.values_per_school(item_field).distinct()
+        return {(row[item_field], row["school"]) for row in rows}
+    rows = queryset.order_by().values_list(item_field, school_field).distinct()
+    return set(rows)
+
+
+def _stale(items, today, cases, findings):
+    """Per item, the schools with open work on it and nothing recorded on it for the stale
+    period."""
+    since = today - datetime.timedelta(days=conf.SUPERVISION_STALE_DAYS)
+    with_open = {(r["checklist_item"], r["school"]) for r in cases} | {
+        (r["checklist_item"], r["school"]) for r in findings
+    }
+    recent = Q(opened_on__gte=since) | Q(closed_on__gte=since)
+    moved = (
+        _pairs(
+            HomeVisit.objects.filter(case__checklist_item__in=items, visited_on__gte=since),
+            "case__checklist_item",
+            "case__student__school",
+        )
+        | _pairs(Case.objects.filter(recent, checklist_item__in=items), "checklist_item")
+        | _pairs(
+            Finding.objects.filter(checklist_item__in=items).filter(
+                Q(found_on__gte=since) | Q(closed_on__gte=since)
+            ),
+            "checklist_item",
+            "school",
+        )
+    )
+    stale = with_open - moved
+    schools = School.objects.filter(pk__in={school for _item, school in stale}).order_by("name")
+    return {
+        item.pk: [school for school in schools if (item.pk, school.pk) in stale] for item in items
     }
 
 
 def stale_schools(item, today):
     """Schools with open work on the item and nothing recorded on it for the stale period."""
-    since = today - datetime.timedelta(days=conf.SUPERVISION_STALE_DAYS)
-    with_open = set(
-        Case.objects.open().filter(checklist_item=item).values_list("student__school", flat=True)
-    ) | set(Finding.objects.open().filter(checklist_item=item).values_list("school", flat=True))
-    moved = (
-        set(
-            HomeVisit.objects.filter(case__checklist_item=item, visited_on__gte=since).values_list(
-                "case__student__school", flat=True
-            )
-        )
-        | set(
-            Case.objects.filter(checklist_item=item)
-            .filter(Q(opened_on__gte=since) | Q(closed_on__gte=since))
-            .values_list("student__school", flat=True)
-        )
-        | set(
-            Finding.objects.filter(checklist_item=item)
-            .filter(Q(found_on__gte=since) | Q(closed_on__gte=since))
-            .values_list("school", flat=True)
-        )
-    )
-    return list(School.objects.filter(pk__in=with_open - moved).order_by("name"))
+    cases, findings = _open_work([item], today)
+    return _stale([item], today, cases, findings)[item.pk]
+
+
+def _per_item(queryset):
+    return dict(queryset.order_by().values_list("checklist_item").annotate(n=Count("id")))
 
 
 def item_figures(item, today):
     """The headline figures of one item."""
+    return items_figures([item], today)[item.pk]
+
+
+def items_figures(items, today, work=None):
+    """The headline figures of each item, by the item's key, in a fixed number of queries."""
     start = month_start(today)
-    cases = Case.objects.filter(checklist_item=item)
-    findings = Finding.objects.filter(checklist_item=item)
-    about_children = item.scope == ChecklistItem.Scope.CHILDREN
-    work = cases if about_children else findings
-    reviews = CaseReview.objects.filter(checklist_item=item)
-    scores = reviews.filter(score__isnull=False, month=start).aggregate(avg=Avg("score"))
-    stale = stale_schools(item, today)
-    return {
-        "open": work.open().count(),
-        "closed_this_month": work.filter(status="closed", closed_on__range=(start, today)).count(),
-        "overdue_visits": cases.overdue(today).count(),
-        "findings_past_deadline": findings.open().filter(deadline__lt=today).count(),
-        "stale_schools": len(stale),
-        "stale_school_list": stale,
-        "reviews_this_month": reviews.filter(month=start).count(),
-        "review_score": round(scores["avg"]) if scores["avg"] is not None else None,
-        "reviews_unanswered": reviews.unanswered().count(),
-        "reviews_overdue": reviews.overdue(today).count(),
+    cases, findings = work or _open_work(items, today)
+    stale = _stale(items, today, cases, findings)
+
+    def total(rows, key):
+        sums = {}
+        for row in rows:
+            sums[row["checklist_item"]] = sums.get(row["checklist_item"], 0) + row[key]
+        return sums
+
+    open_cases, overdue = total(cases, "n"), total(cases, "late")
+    open_findings, late_findings = total(findings, "n"), total(findings, "late")
+    this_month = {"status": "closed", "closed_on__range": (start, today)}
+    closed_cases = _per_item(Case.objects.filter(checklist_item__in=items, **this_month))
+    closed_findings = _per_item(Finding.objects.filter(checklist_item__in=items, **this_month))
+    reviews = CaseReview.objects.filter(checklist_item__in=items)
+    monthly = {
+        row["checklist_item"]: row
+        for row in reviews.filter(month=start)
+        .order_by()
+        .values("checklist_item")
+        .annotate(n=Count("id"), avg=Avg("score"))
     }
+    unanswered = _per_item(reviews.unanswered())
+    reviews_overdue = _per_item(reviews.overdue(today))
+    result = {}
+    for item in items:
+        about_children = item.scope == ChecklistItem.Scope.CHILDREN
+        avg = monthly.get(item.pk, {}).get("avg")
+        result[item.pk] = {
+            "open": (open_cases if about_children else open_findings).get(item.pk, 0),
+            "closed_this_month": (closed_cases if about_children else closed_findings).get(
+                item.pk, 0
+            ),
+            "overdue_visits": overdue.get(item.pk, 0),
+            "findings_past_deadline": late_findings.get(item.pk, 0),
+            "stale_schools": len(stale[item.pk]),
+            "stale_school_list": stale[item.pk],
+            "reviews_this_month": monthly.get(item.pk, {}).get("n", 0),
+            "review_score": round(avg) if avg is not None else None,
+            "reviews_unanswered": unanswered.get(item.pk, 0),
+            "reviews_overdue": reviews_overdue.get(item.pk, 0),
+        }
+    return result
 
 
 def returned_closeoffs(items):
@@ -129,31 +229,48 @@ def returned_closeoffs(items):
 
 def schools_by_overdue(item, today, limit=10):
     """Schools ranked by the item's overdue visits plus findings past deadline."""
-    overdue = dict(
-        Case.objects.overdue(today)
-        .filter(checklist_item=item)
-        .values_list("student__school")
-        .annotate(n=Count("id"))
+    return schools_by_overdue_of([item], today, limit)[item.pk]
+
+
+def schools_by_overdue_of(items, today, limit=10, work=None):
+    """``schools_by_overdue`` of each item, by the item's key."""
+    cases, findings = work or _open_work(items, today)
+    late = {}
+    for key, rows in (("overdue_visits", cases), ("findings_past_deadline", findings)):
+        for row in rows:
+            if row["late"]:
+                per_school = late.setdefault(row["checklist_item"], {})
+                per_school.setdefault(row["school"], {})[key] = row["late"]
+    names = dict(
+        School.objects.filter(pk__in={pk for s in late.values() for pk in s}).values_list(
+            "pk", "name"
+        )
     )
-    late = dict(
-        Finding.objects.open()
-        .filter(checklist_item=item, deadline__lt=today)
-        .values_list("school")
-        .annotate(n=Count("id"))
+    result = {}
+    for item in items:
+        rows = [
+            {
+                "school_id": pk,
+                "name": names[pk],
+                "overdue_visits": counts.get("overdue_visits", 0),
+                "findings_past_deadline": counts.get("findings_past_deadline", 0),
+                "total": sum(counts.values()),
+            }
+            for pk, counts in late.get(item.pk, {}).items()
+        ]
+        rows.sort(key=lambda r: (-r["total"], r["name"]))
+        result[item.pk] = rows[:limit]
+    return result
+
+
+def items_context_figures(items, today):
+    """What the 督战 pages show of each item (figures, series, ranking), by the item's key."""
+    work = _open_work(items, today)
+    return (
+        items_figures(items, today, work),
+        weekly_series_of(items, today),
+        schools_by_overdue_of(items, today, work=work),
     )
-    names = dict(School.objects.filter(pk__in={*overdue, *late}).values_list("pk", "name"))
-    rows = [
-        {
-            "school_id": pk,
-            "name": name,
-            "overdue_visits": overdue.get(pk, 0),
-            "findings_past_deadline": late.get(pk, 0),
-            "total": overdue.get(pk, 0) + late.get(pk, 0),
-        }
-        for pk, name in names.items()
-    ]
-    rows.sort(key=lambda r: (-r["total"], r["name"]))
-    return rows[:limit]
 
 
 def school_health(today):
