@@ -333,3 +333,41 @@ def test_a_case_closed_meanwhile_is_shown_as_a_conflict_and_logout_clears_the_ph
     storage = page.evaluate(READ_STORAGE_JS)
     assert storage["idb"] == [] and storage["caches"] == [], storage
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_double_tap_and_two_tabs_store_a_visit_once(page, live_site):
+    marker = uuid.uuid4().hex[:6]
+    online_case, offline_case = make_cases(live_site, [f"双击{marker}", f"两页{marker}"])
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    wait_until_controlled(page)
+    form = page.locator("[data-visit-form]")
+
+    def double_tap_a_visit(name, findings):
+        row = page.locator("[data-list=all] [data-case]", has_text=name)
+        row.get_by_role("button", name="登记家访").click()
+        form.locator("textarea[name=findings]").fill(findings)
+        form.get_by_role("button", name="保存家访").dblclick()
+
+    # Online: a double tap on 保存家访 stores one visit.
+    double_tap_a_visit(f"双击{marker}", f"双击家访{marker}")
+    expect(page.locator("[data-notice]")).to_contain_text(f"对 双击{marker} 的家访")
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+
+    # Offline, with a second tab open on the field page: one entry waits, and when the signal
+    # returns both tabs send the queue, which stores it once.
+    other = page.context.new_page()
+    other.goto(FIELD)
+    other.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    page.context.set_offline(True)
+    double_tap_a_visit(f"两页{marker}", f"两页家访{marker}")
+    expect(page.locator("[data-queue] [data-entry]")).to_have_count(1)
+    page.context.set_offline(False)
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    other.reload()
+    other.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    expect(other.locator("[data-queue-box]")).to_be_hidden()
+
+    assert visits_with(live_site, f"双击家访{marker}") == [[online_case, True, True, []]]
+    assert visits_with(live_site, f"两页家访{marker}") == [[offline_case, True, True, []]]

@@ -14,6 +14,8 @@
   let snapshot = null; // {refreshed_at, user, cases}
   let editing = null; // the entry being corrected, if any
   let currentCase = null;
+  let formId = null; // the id of the visit being entered: made when the form opens, not on save
+  let saving = false;
 
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
@@ -267,6 +269,9 @@
   function openForm(c, entry = null) {
     currentCase = c;
     editing = entry;
+    // A correction keeps its id (the server never stored the refused entry); a new visit gets
+    // its id now, so a double tap on 保存 queues the same entry twice, which the server stores once.
+    formId = entry ? entry.client_id : crypto.randomUUID();
     notice('');
     form.reset();
     resetSignature();
@@ -345,11 +350,25 @@
 
   async function save(event) {
     event.preventDefault();
-    if (!checkRequired()) return;
+    if (saving || !checkRequired()) return; // a double tap queues the visit once
+    saving = true;
+    try {
+      await queueVisit();
+    } finally {
+      saving = false;
+    }
+    if (navigator.onLine) {
+      await sync();
+    } else if (navigator.serviceWorker) {
+      const reg = await navigator.serviceWorker.getRegistration(urls.shell);
+      if (reg && reg.sync) reg.sync.register('casework-visits').catch(() => {});
+    }
+  }
+
+  async function queueVisit() {
     const fields = formFields();
     const entry = {
-      // A correction keeps its id: the server never stored the refused entry.
-      client_id: editing ? editing.client_id : crypto.randomUUID(),
+      client_id: formId,
       case: currentCase.id,
       caseRow: currentCase,
       user: snapshot ? snapshot.user : config.user,
@@ -364,12 +383,6 @@
     show('list');
     notice(T.queued);
     await renderQueue();
-    if (navigator.onLine) {
-      await sync();
-    } else if (navigator.serviceWorker) {
-      const reg = await navigator.serviceWorker.getRegistration(urls.shell);
-      if (reg && reg.sync) reg.sync.register('casework-visits').catch(() => {});
-    }
   }
 
   // --- logging out ----------------------------------------------------------------------
