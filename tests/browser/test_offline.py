@@ -371,3 +371,43 @@ def test_a_double_tap_and_two_tabs_store_a_visit_once(page, live_site):
 
     assert visits_with(live_site, f"双击家访{marker}") == [[online_case, True, True, []]]
     assert visits_with(live_site, f"两页家访{marker}") == [[offline_case, True, True, []]]
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_another_account_on_the_same_phone_sees_no_name_of_the_first(page, live_site):
+    # teacher_a's session ends with a visit waiting; teacher_b, of school B, logs in on the phone.
+    marker = uuid.uuid4().hex[:6]
+    (case,) = make_cases(live_site, [f"换人{marker}"])
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    wait_until_controlled(page)
+    page.context.set_offline(True)
+    log_visit(page, Taps(page), f"换人{marker}", f"换人家访{marker}")
+    page.context.clear_cookies()
+    expect_status(page, SYNC, 403)  # the worker's Background Sync may try it with B's session
+    page.context.set_offline(False)
+
+    login(page, "teacher_b")
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    entry = page.locator("[data-queue] [data-entry]")
+    expect(entry).to_have_attribute("data-status", "other")
+    expect(entry).to_contain_text("另一个账号录入")
+    assert f"换人{marker}" not in page.inner_text("body")
+    listed = page.evaluate(
+        """async () => new Promise((resolve) => {
+          const r = indexedDB.open('casework-offline');
+          r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('list');
+                               g.onsuccess = () => resolve(g.result.value); };
+        })"""
+    )
+    assert f"换人{marker}" not in json.dumps(listed, ensure_ascii=False)
+    assert visits_with(live_site, marker) == []
+
+    # Nothing lost: teacher_a logs in again and the visit is sent.
+    page.context.clear_cookies()
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    assert visits_with(live_site, marker) == [[case, True, True, []]]

@@ -140,6 +140,18 @@
 
   const STATUS = { pending: 'pending', session: 'pending', invalid: 'fix', conflict: 'conflict' };
 
+  // An entry another account made on this phone (its session ended, someone else logged in):
+  // kept for that account, never sent or shown by name under this one.
+  const mine = (entry) => String(entry.user) === String(config.user);
+
+  function othersRow(entry) {
+    return el(
+      'li',
+      { class: 'fld-case fld-entry fld-entry--other', 'data-entry': entry.client_id, 'data-status': 'other' },
+      el('div', { class: 'fld-case__who' }, el('span', { class: 'fld-entry__message' }, T.otherAccount)),
+    );
+  }
+
   async function renderQueue() {
     const entries = await Queue.all();
     const box = $('[data-queue-box]');
@@ -147,6 +159,7 @@
     $('[data-queue-count]').textContent = `（${entries.length}）`;
     $('[data-queue]').replaceChildren(
       ...entries.map((entry) => {
+        if (!mine(entry)) return othersRow(entry);
         const actions = el('div', { class: 'fld-actions fld-actions--row' });
         if (entry.status === 'invalid') {
           actions.append(el('button', { type: 'button', class: 'fld-button fld-button--small', onclick: () => openForm(entry.caseRow, entry) }, T.edit));
@@ -181,7 +194,7 @@
   async function sync() {
     if (!navigator.onLine) return;
     await Queue.setMeta('csrf', csrfToken());
-    const summary = await Queue.syncAll(urls.sync, csrfToken());
+    const summary = await Queue.syncAll(urls.sync, csrfToken(), config.user);
     await report(summary);
     return summary;
   }
@@ -191,7 +204,7 @@
   // says "saved on the phone" while the list shows a visit that was not stored.
   async function report(summary) {
     await renderQueue();
-    const refused = (await Queue.all()).filter((e) => e.status === 'invalid' || e.status === 'conflict');
+    const refused = (await Queue.all()).filter((e) => mine(e) && (e.status === 'invalid' || e.status === 'conflict'));
     if (summary.session) {
       notice(T.session, { link: loginLink(), kind: 'warning' });
     } else if (summary.offline) {
@@ -417,6 +430,11 @@
       });
     }
     snapshot = (await Queue.getMeta('list')) || null;
+    if (snapshot && String(snapshot.user) !== String(config.user)) {
+      // The list another account saved on this phone: never shown to this one.
+      snapshot = null;
+      await Queue.setMeta('list', null);
+    }
     renderList();
     await renderQueue();
     await Queue.setMeta('urls', urls);
