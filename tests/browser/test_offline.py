@@ -202,13 +202,15 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(page.locator("[data-list=all] [data-case]", has_text=names[1])).to_be_visible()
     shot(page, "field-list-offline")
 
-    # Two visits, one with a photo, one with the guardian's signature; both wait on the phone.
+    # Two visits, each with a photo, the second also with the guardian's signature; both wait.
     taps = Taps(page)  # from the installed app's icon: the page is open
     log_visit(page, taps, names[1], f"离线家访甲{marker}", photo=jpeg())
     expect(page.locator("[data-notice]")).to_contain_text("已保存在本机")
     offline = (taps.count, taps.seconds)
     page.locator("[data-list=all]").scroll_into_view_if_needed()
-    log_visit(page, Taps(page), names[2], f"离线家访乙{marker}", sign=True, shot=shot)
+    log_visit(
+        page, Taps(page), names[2], f"离线家访乙{marker}", photo=jpeg("blue"), sign=True, shot=shot
+    )
     queue = page.locator("[data-queue] [data-entry]")
     expect(queue).to_have_count(2)
     expect(queue.first).to_contain_text("待同步")
@@ -232,7 +234,7 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(page.locator("[data-notice]")).to_contain_text("已上传2条家访")
     assert visits_with(live_site, f"离线家访甲{marker}") == [[photo_case, True, True, ["photo"]]]
     assert visits_with(live_site, f"离线家访乙{marker}") == [
-        [signed_case, True, True, ["signature"]]
+        [signed_case, True, True, ["photo", "signature"]]
     ]
     assert len(visits_with(live_site, f"在线家访{marker}")) == 1
     # Sending again (a retry of a tab that missed the answer) stores nothing more.
@@ -246,6 +248,10 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(entry).to_have_count(1)
     expect(entry.locator("[data-offline]")).to_contain_text("手机离线录入于")
     shot(page, "case-timeline")
+    page.goto(f"/admin/snippets/casework/case/inspect/{signed_case}/")
+    entry = page.locator(".timeline__item--visit", has_text=f"离线家访乙{marker}")
+    expect(entry).to_have_count(1)
+    expect(entry.locator("[data-offline]")).to_contain_text("手机离线录入于")
 
     # The dashboard counts move: the three overdue cases are visited.
     page.goto("/admin/")
