@@ -20,6 +20,10 @@ TEXTS = {
         "Your session has ended: log in again, then the visits waiting here are sent."
     ),
     "login": gettext_lazy("Log in again"),
+    # The same words as the server's answer (casework/offline/sync.py), so one translation.
+    "otherAccount": gettext_lazy(
+        "This entry was made by another account on this phone; log in as that account to send it."
+    ),
     "edit": gettext_lazy("Correct"),
     "discard": gettext_lazy("Discard"),
     "sendAnyway": gettext_lazy("Send anyway"),

@@ -202,13 +202,15 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(page.locator("[data-list=all] [data-case]", has_text=names[1])).to_be_visible()
     shot(page, "field-list-offline")
 
-    # Two visits, one with a photo, one with the guardian's signature; both wait on the phone.
+    # Two visits, each with a photo, the second also with the guardian's signature; both wait.
     taps = Taps(page)  # from the installed app's icon: the page is open
     log_visit(page, taps, names[1], f"离线家访甲{marker}", photo=jpeg())
     expect(page.locator("[data-notice]")).to_contain_text("已保存在本机")
     offline = (taps.count, taps.seconds)
     page.locator("[data-list=all]").scroll_into_view_if_needed()
-    log_visit(page, Taps(page), names[2], f"离线家访乙{marker}", sign=True, shot=shot)
+    log_visit(
+        page, Taps(page), names[2], f"离线家访乙{marker}", photo=jpeg("blue"), sign=True, shot=shot
+    )
     queue = page.locator("[data-queue] [data-entry]")
     expect(queue).to_have_count(2)
     expect(queue.first).to_contain_text("待同步")
@@ -232,7 +234,7 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(page.locator("[data-notice]")).to_contain_text("已上传2条家访")
     assert visits_with(live_site, f"离线家访甲{marker}") == [[photo_case, True, True, ["photo"]]]
     assert visits_with(live_site, f"离线家访乙{marker}") == [
-        [signed_case, True, True, ["signature"]]
+        [signed_case, True, True, ["photo", "signature"]]
     ]
     assert len(visits_with(live_site, f"在线家访{marker}")) == 1
     # Sending again (a retry of a tab that missed the answer) stores nothing more.
@@ -246,6 +248,10 @@ def test_two_visits_offline_are_stored_once_each_with_their_photo(page, live_sit
     expect(entry).to_have_count(1)
     expect(entry.locator("[data-offline]")).to_contain_text("手机离线录入于")
     shot(page, "case-timeline")
+    page.goto(f"/admin/snippets/casework/case/inspect/{signed_case}/")
+    entry = page.locator(".timeline__item--visit", has_text=f"离线家访乙{marker}")
+    expect(entry).to_have_count(1)
+    expect(entry.locator("[data-offline]")).to_contain_text("手机离线录入于")
 
     # The dashboard counts move: the three overdue cases are visited.
     page.goto("/admin/")
@@ -333,3 +339,81 @@ def test_a_case_closed_meanwhile_is_shown_as_a_conflict_and_logout_clears_the_ph
     storage = page.evaluate(READ_STORAGE_JS)
     assert storage["idb"] == [] and storage["caches"] == [], storage
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_double_tap_and_two_tabs_store_a_visit_once(page, live_site):
+    marker = uuid.uuid4().hex[:6]
+    online_case, offline_case = make_cases(live_site, [f"双击{marker}", f"两页{marker}"])
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    wait_until_controlled(page)
+    form = page.locator("[data-visit-form]")
+
+    def double_tap_a_visit(name, findings):
+        row = page.locator("[data-list=all] [data-case]", has_text=name)
+        row.get_by_role("button", name="登记家访").click()
+        form.locator("textarea[name=findings]").fill(findings)
+        form.get_by_role("button", name="保存家访").dblclick()
+
+    # Online: a double tap on 保存家访 stores one visit.
+    double_tap_a_visit(f"双击{marker}", f"双击家访{marker}")
+    expect(page.locator("[data-notice]")).to_contain_text(f"对 双击{marker} 的家访")
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+
+    # Offline, with a second tab open on the field page: one entry waits, and when the signal
+    # returns both tabs send the queue, which stores it once.
+    other = page.context.new_page()
+    other.goto(FIELD)
+    other.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    page.context.set_offline(True)
+    double_tap_a_visit(f"两页{marker}", f"两页家访{marker}")
+    expect(page.locator("[data-queue] [data-entry]")).to_have_count(1)
+    page.context.set_offline(False)
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    other.reload()
+    other.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    expect(other.locator("[data-queue-box]")).to_be_hidden()
+
+    assert visits_with(live_site, f"双击家访{marker}") == [[online_case, True, True, []]]
+    assert visits_with(live_site, f"两页家访{marker}") == [[offline_case, True, True, []]]
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_another_account_on_the_same_phone_sees_no_name_of_the_first(page, live_site):
+    # teacher_a's session ends with a visit waiting; teacher_b, of school B, logs in on the phone.
+    marker = uuid.uuid4().hex[:6]
+    (case,) = make_cases(live_site, [f"换人{marker}"])
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    wait_until_controlled(page)
+    page.context.set_offline(True)
+    log_visit(page, Taps(page), f"换人{marker}", f"换人家访{marker}")
+    page.context.clear_cookies()
+    expect_status(page, SYNC, 403)  # the worker's Background Sync may try it with B's session
+    page.context.set_offline(False)
+
+    login(page, "teacher_b")
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    entry = page.locator("[data-queue] [data-entry]")
+    expect(entry).to_have_attribute("data-status", "other")
+    expect(entry).to_contain_text("另一个账号录入")
+    assert f"换人{marker}" not in page.inner_text("body")
+    listed = page.evaluate(
+        """async () => new Promise((resolve) => {
+          const r = indexedDB.open('casework-offline');
+          r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('list');
+                               g.onsuccess = () => resolve(g.result.value); };
+        })"""
+    )
+    assert f"换人{marker}" not in json.dumps(listed, ensure_ascii=False)
+    assert visits_with(live_site, marker) == []
+
+    # Nothing lost: teacher_a logs in again and the visit is sent.
+    page.context.clear_cookies()
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    assert visits_with(live_site, marker) == [[case, True, True, []]]

@@ -14,6 +14,8 @@
   let snapshot = null; // {refreshed_at, user, cases}
   let editing = null; // the entry being corrected, if any
   let currentCase = null;
+  let formId = null; // the id of the visit being entered: made when the form opens, not on save
+  let saving = false;
 
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
@@ -138,6 +140,18 @@
 
   const STATUS = { pending: 'pending', session: 'pending', invalid: 'fix', conflict: 'conflict' };
 
+  // An entry another account made on this phone (its session ended, someone else logged in):
+  // kept for that account, never sent or shown by name under this one.
+  const mine = (entry) => String(entry.user) === String(config.user);
+
+  function othersRow(entry) {
+    return el(
+      'li',
+      { class: 'fld-case fld-entry fld-entry--other', 'data-entry': entry.client_id, 'data-status': 'other' },
+      el('div', { class: 'fld-case__who' }, el('span', { class: 'fld-entry__message' }, T.otherAccount)),
+    );
+  }
+
   async function renderQueue() {
     const entries = await Queue.all();
     const box = $('[data-queue-box]');
@@ -145,6 +159,7 @@
     $('[data-queue-count]').textContent = `（${entries.length}）`;
     $('[data-queue]').replaceChildren(
       ...entries.map((entry) => {
+        if (!mine(entry)) return othersRow(entry);
         const actions = el('div', { class: 'fld-actions fld-actions--row' });
         if (entry.status === 'invalid') {
           actions.append(el('button', { type: 'button', class: 'fld-button fld-button--small', onclick: () => openForm(entry.caseRow, entry) }, T.edit));
@@ -179,7 +194,7 @@
   async function sync() {
     if (!navigator.onLine) return;
     await Queue.setMeta('csrf', csrfToken());
-    const summary = await Queue.syncAll(urls.sync, csrfToken());
+    const summary = await Queue.syncAll(urls.sync, csrfToken(), config.user);
     await report(summary);
     return summary;
   }
@@ -189,7 +204,7 @@
   // says "saved on the phone" while the list shows a visit that was not stored.
   async function report(summary) {
     await renderQueue();
-    const refused = (await Queue.all()).filter((e) => e.status === 'invalid' || e.status === 'conflict');
+    const refused = (await Queue.all()).filter((e) => mine(e) && (e.status === 'invalid' || e.status === 'conflict'));
     if (summary.session) {
       notice(T.session, { link: loginLink(), kind: 'warning' });
     } else if (summary.offline) {
@@ -267,6 +282,9 @@
   function openForm(c, entry = null) {
     currentCase = c;
     editing = entry;
+    // A correction keeps its id (the server never stored the refused entry); a new visit gets
+    // its id now, so a double tap on 保存 queues the same entry twice, which the server stores once.
+    formId = entry ? entry.client_id : crypto.randomUUID();
     notice('');
     form.reset();
     resetSignature();
@@ -345,11 +363,25 @@
 
   async function save(event) {
     event.preventDefault();
-    if (!checkRequired()) return;
+    if (saving || !checkRequired()) return; // a double tap queues the visit once
+    saving = true;
+    try {
+      await queueVisit();
+    } finally {
+      saving = false;
+    }
+    if (navigator.onLine) {
+      await sync();
+    } else if (navigator.serviceWorker) {
+      const reg = await navigator.serviceWorker.getRegistration(urls.shell);
+      if (reg && reg.sync) reg.sync.register('casework-visits').catch(() => {});
+    }
+  }
+
+  async function queueVisit() {
     const fields = formFields();
     const entry = {
-      // A correction keeps its id: the server never stored the refused entry.
-      client_id: editing ? editing.client_id : crypto.randomUUID(),
+      client_id: formId,
       case: currentCase.id,
       caseRow: currentCase,
       user: snapshot ? snapshot.user : config.user,
@@ -364,12 +396,6 @@
     show('list');
     notice(T.queued);
     await renderQueue();
-    if (navigator.onLine) {
-      await sync();
-    } else if (navigator.serviceWorker) {
-      const reg = await navigator.serviceWorker.getRegistration(urls.shell);
-      if (reg && reg.sync) reg.sync.register('casework-visits').catch(() => {});
-    }
   }
 
   // --- logging out ----------------------------------------------------------------------
@@ -404,6 +430,11 @@
       });
     }
     snapshot = (await Queue.getMeta('list')) || null;
+    if (snapshot && String(snapshot.user) !== String(config.user)) {
+      // The list another account saved on this phone: never shown to this one.
+      snapshot = null;
+      await Queue.setMeta('list', null);
+    }
     renderList();
     await renderQueue();
     await Queue.setMeta('urls', urls);

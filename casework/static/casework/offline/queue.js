@@ -134,12 +134,14 @@
       return answer;
     },
 
-    // Send every entry that is waiting; one sender at a time across tabs and the worker.
-    async syncAll(syncUrl, csrfToken) {
+    // Send every entry that is waiting; one sender at a time across tabs and the worker. Given
+    // ``user``, only that account's entries (the page knows who is logged in; the worker not).
+    async syncAll(syncUrl, csrfToken, user) {
       const run = async () => {
         const summary = { stored: [], problems: 0, session: false, offline: false };
         for (const entry of await Queue.all()) {
           if (!['pending', 'session'].includes(entry.status)) continue;
+          if (user !== undefined && String(entry.user) !== String(user)) continue;
           const answer = await Queue.send(entry, syncUrl, csrfToken);
           if (answer.status === 'stored') {
             await Queue.remove(entry.client_id);
