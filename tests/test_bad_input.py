@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from casework.models import MonthlyReport
 from tests import factories as f
@@ -188,6 +188,27 @@ def test_the_progress_view_says_in_chinese_that_it_has_no_such_year(world, year)
     assert response.status_code == 200
     this_year = datetime.date.today().year
     assert f"没有{year}年的进度，显示的是{this_year}年" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "2026-W99", "abc"])
+def test_the_weekly_overview_says_in_chinese_that_it_has_no_such_week(world, week):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["users"]["office"])
+    response = client.get(reverse("casework_weekly_index"), {"week": week})
+    assert response.status_code == 200
+    this_week = timezone.localdate().isocalendar()
+    shown = f"{this_week.year}年第{this_week.week}周"
+    assert f"没有{week}的周报，显示的是{shown}。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_weekly_overview_of_a_past_week_says_nothing_of_the_kind(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["users"]["office"])
+    response = client.get(reverse("casework_weekly_index"), {"week": "2026-W10"})
+    assert "的周报，显示的是" not in response.content.decode()
+    assert "2026年第10周" in response.content.decode()
 
 
 @pytest.mark.django_db
