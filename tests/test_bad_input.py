@@ -239,6 +239,22 @@ def test_a_case_cannot_be_opened_in_the_future(world):
 
 @pytest.mark.django_db
 @translation.override("zh-hans")
+def test_a_visit_or_support_cannot_be_dated_before_the_plan(world):
+    visit = f.make_visit(world["case_a"])
+    support = f.make_support(world["case_a"])
+    for day in (datetime.date(1, 1, 1), datetime.date(2019, 12, 31)):
+        visit.visited_on = day
+        assert errors_of(visit)["visited_on"] == ["日期不能早于2020年。"]
+        support.given_on = day
+        assert errors_of(support)["given_on"] == ["日期不能早于2020年。"]
+    visit.visited_on = support.given_on = datetime.date(2020, 1, 1)
+    visit.next_visit_due = datetime.date(2020, 1, 15)
+    visit.full_clean()
+    support.full_clean()
+
+
+@pytest.mark.django_db
+@translation.override("zh-hans")
 def test_a_birth_date_in_the_future_is_refused_even_without_an_id_number(world):
     student = f.make_student(world["a"], id_number=None)
     student.birth_date = datetime.date(2030, 1, 1)
