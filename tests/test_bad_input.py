@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from casework.models import MonthlyReport
 from tests import factories as f
@@ -191,6 +191,27 @@ def test_the_progress_view_says_in_chinese_that_it_has_no_such_year(world, year)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "2026-W99", "abc"])
+def test_the_weekly_overview_says_in_chinese_that_it_has_no_such_week(world, week):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["users"]["office"])
+    response = client.get(reverse("casework_weekly_index"), {"week": week})
+    assert response.status_code == 200
+    this_week = timezone.localdate().isocalendar()
+    shown = f"{this_week.year}年第{this_week.week}周"
+    assert f"没有{week}的周报，显示的是{shown}。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_weekly_overview_of_a_past_week_says_nothing_of_the_kind(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["users"]["office"])
+    response = client.get(reverse("casework_weekly_index"), {"week": "2026-W10"})
+    assert "的周报，显示的是" not in response.content.decode()
+    assert "2026年第10周" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_term_figures_of_a_school_year_the_plan_never_knew_are_not_found(world):
     client = Client(raise_request_exception=False)
     client.force_login(world["users"]["manager_a"])
@@ -214,6 +235,22 @@ def test_a_case_cannot_be_opened_in_the_future(world):
     assert errors_of(case)["opened_on"] == ["日期不能晚于今天。"]
     case.opened_on = datetime.date(2019, 12, 31)
     assert errors_of(case)["opened_on"] == ["日期不能早于2020年。"]
+
+
+@pytest.mark.django_db
+@translation.override("zh-hans")
+def test_a_visit_or_support_cannot_be_dated_before_the_plan(world):
+    visit = f.make_visit(world["case_a"])
+    support = f.make_support(world["case_a"])
+    for day in (datetime.date(1, 1, 1), datetime.date(2019, 12, 31)):
+        visit.visited_on = day
+        assert errors_of(visit)["visited_on"] == ["日期不能早于2020年。"]
+        support.given_on = day
+        assert errors_of(support)["given_on"] == ["日期不能早于2020年。"]
+    visit.visited_on = support.given_on = datetime.date(2020, 1, 1)
+    visit.next_visit_due = datetime.date(2020, 1, 15)
+    visit.full_clean()
+    support.full_clean()
 
 
 @pytest.mark.django_db

@@ -287,6 +287,22 @@ def test_the_bureau_gets_everything_held_about_one_child_in_one_workbook(client,
     assert [log.user.username for log in logs.order_by("at")] == ["office", "leader_wan"]
 
 
+def test_the_access_log_of_the_guardian_copy_is_in_chinese(client, two_schools):
+    student, case = two_schools["student_b"], two_schools["case_b"]
+    AccessLog.objects.create(
+        user=two_schools["users"]["teacher_b"],
+        action=AccessLog.Action.DOWNLOAD,
+        case_id=case.pk,
+        what="attachment 12 of homevisit 3",
+    )
+    url = reverse("casework_guardian_copy", args=[student.pk])
+    client.force_login(two_schools["users"]["office"])
+    client.get(url)
+    client.force_login(two_schools["users"]["leader_wan"])
+    what = [row[4] for row in sheets(client.get(url).content)["查看记录"][1:]]
+    assert what == ["佐证材料#12", "为监护人制作的本档案复制件"]
+
+
 def test_no_school_role_reaches_the_guardian_copy(client, two_schools):
     url = reverse("casework_guardian_copy", args=[two_schools["student_a"].pk])
     for role in ("teacher_a", "manager_a", "teacher_b", "editor"):

@@ -120,3 +120,29 @@ def test_demo_accounts_are_exempt_only_while_debug_is_on(two_schools, settings, 
     settings.DEBUG = debug
     response = logged_in("office").get(reverse("wagtailadmin_home"))
     assert (response.status_code == 302) is asked
+
+
+@pytest.mark.django_db
+def test_the_password_alone_cannot_enrol_a_new_phone_over_the_old_one(two_schools):
+    # An enrolled user's password in someone else's hands must not let them enrol their own
+    # phone: the setup page would replace the real phone and log them in with it.
+    device, _codes = enrol(logged_in("office"))
+    attacker = logged_in("office")
+    setup = reverse("casework_twofactor_setup")
+    response = attacker.get(setup)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("casework_twofactor_verify"))
+    assert attacker.post(setup, {"code": "123456"}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=device.user, confirmed=True)) == [device]
+    assert attacker.get(reverse("wagtailadmin_home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_verified_user_may_enrol_a_new_phone(two_schools):
+    old, _codes = enrol(logged_in("office"))
+    client = logged_in("office")
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=31)):
+        verify = client.get(reverse("wagtailadmin_home"))["Location"]
+        assert client.post(verify, {"code": code_of(old)}).status_code == 302
+        new, _codes = enrol(client)
+    assert list(TOTPDevice.objects.filter(user=old.user)) == [new], "no spare device left"

@@ -288,6 +288,7 @@ class HomeVisit(RevisionMixin, ScopedModel):
         errors = {}
         if self.visited_on and self.visited_on > today():
             errors["visited_on"] = _("A visit cannot be dated in the future.")
+        collect(errors, lambda: validate_case_date(self.visited_on, "visited_on"))
         if self.visited_on and self.next_visit_due and self.next_visit_due < self.visited_on:
             errors["next_visit_due"] = _("The next visit cannot be due before this visit.")
         errors.update(
@@ -368,6 +369,7 @@ class SupportRecord(RevisionMixin, ScopedModel):
         errors = {}
         if self.given_on and self.given_on > today():
             errors["given_on"] = _("Support cannot be dated in the future.")
+        collect(errors, lambda: validate_case_date(self.given_on, "given_on"))
         if self.kind in self.MONEY_KINDS and self.amount is None:
             errors["amount"] = _("Give the amount in yuan for financial aid.")
         if errors:

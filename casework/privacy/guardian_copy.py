@@ -6,6 +6,7 @@ matches, and the log of who opened the child's files or took them out.
 """
 
 import io
+import re
 
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,20 @@ from casework.spreadsheets import safe_cell
 def guardian_copy_what(student):
     """How the access log names a copy of this child's record (no name: the log outlives it)."""
     return f"guardian copy of student {student.pk}"
+
+
+_DOWNLOAD_WHAT = re.compile(r"attachment (\d+)(?: of \w+ \d+)?")
+
+
+def _what_shown(log, student):
+    """The access record's "what" as the guardian reads it: the log names some records by
+    code (``guardian copy of student 7``, ``attachment 12 of homevisit 3``)."""
+    if log.what == guardian_copy_what(student):
+        return _("a copy of this record for the guardian")
+    download = _DOWNLOAD_WHAT.fullmatch(log.what)
+    if download:
+        return _("evidence file #%(pk)s") % {"pk": download.group(1)}
+    return log.what
 
 
 def _day(value):
@@ -287,7 +302,7 @@ def sheets_for(student):
                     display_name(log.user),
                     log.get_action_display(),
                     log.case_id or "",
-                    log.what,
+                    _what_shown(log, student),
                 ]
                 for log in logs
             ],

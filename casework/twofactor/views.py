@@ -4,7 +4,7 @@ import qrcode
 import qrcode.image.svg
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_otp import devices_for_user
@@ -42,6 +42,19 @@ class SetupView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return []
+
+    def dispatch(self, request, *args, **kwargs):
+        # With a phone enrolled, the password alone must not enrol another one over it: that
+        # would replace the phone and log in with the new one. The code first, then re-enrol.
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        ):
+            target = reverse("casework_twofactor_verify")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return super().dispatch(request, *args, **kwargs)
 
     def pending_device(self):
         device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
@@ -82,7 +95,7 @@ class SetupView(WagtailAdminTemplateMixin, FormView):
             request=self.request,
             template="casework/twofactor/recovery_codes.html",
             context={
-                **super().get_context_data(),
+                **super().get_context_data(form=form),
                 "codes": codes,
                 "next": next_url(self.request),
             },

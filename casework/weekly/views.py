@@ -106,7 +106,15 @@ class WeeklyIndexView(ReportsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         this_monday = week_monday(timezone.localdate())
         if can_view_district_reports(self.request.user):
-            monday = min(parse_week(self.request.GET.get("week"), this_monday), this_monday)
+            asked = self.request.GET.get("week")
+            monday = parse_week(asked, None) if asked else this_monday
+            if monday is None or monday > this_monday:
+                messages.error(
+                    self.request,
+                    _("No weekly report for the week %(week)s: showing %(this)s.")
+                    % {"week": asked[:12], "this": week_label(this_monday)},
+                )
+                monday = this_monday
             context.update(self.district_context(monday, this_monday))
         else:
             context.update(self.school_context(this_monday))
