@@ -1,7 +1,16 @@
 """Choices shared by several casework models."""
 
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+
+def choice_labels(field):
+    """``{value: label}`` of a model field's choices, in the active language.
+
+    Django's ``get_<field>_display`` builds this on every call; a list of 50 rows or an export
+    of 100,000 asks for it once."""
+    return {value: force_str(label) for value, label in field.flatchoices}
 
 
 class Concern(models.TextChoices):

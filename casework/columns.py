@@ -7,9 +7,10 @@ Wagtail's ``wagtailadmin/tables/cell.html`` in Python.
 
 from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from wagtail.admin.ui.tables import Column
 
+from casework.choices import choice_labels
 from casework.dates import chinese_date
 from casework.idnumbers import mask_id_number
 
@@ -36,6 +37,22 @@ class TextColumn(Column):
         else:
             value = localize(value)
         return cell(self, value)
+
+
+class ChoiceColumn(TextColumn):
+    """A choice field's label, from a table made once per language (Django's
+    ``get_<field>_display`` makes it again for every cell: a tenth of the case list's time)."""
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name, **kwargs)
+        self._labels = {}
+
+    def get_value(self, instance):
+        language = get_language()
+        if language not in self._labels:
+            self._labels[language] = choice_labels(instance._meta.get_field(self.name))
+        value = getattr(instance, self.name)
+        return self._labels[language].get(value, value)
 
 
 class MaskedIDColumn(TextColumn):

@@ -35,7 +35,8 @@ register_filter_adapter_class(django_filters.BooleanFilter, BooleanFilterAdapter
 
 
 def schools(request):
-    return School.objects.all()
+    # Only what an option shows: the bureau's filters list every school.
+    return School.objects.only("pk", "name")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -50,7 +51,8 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 
 def teachers(request):
-    return teachers_for(request.user if request else None)
+    people = teachers_for(request.user if request else None)
+    return people.only("pk", "username", "first_name", "last_name")
 
 
 class StudentFilterSet(WagtailFilterSet):

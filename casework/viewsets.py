@@ -12,7 +12,13 @@ from casework.choosers import (
     teacher_chooser_viewset,
 )
 from casework.closeoff.columns import CloseOffColumn
-from casework.columns import LocalDateColumn, MaskedIDColumn, NextVisitColumn, TextColumn
+from casework.columns import (
+    ChoiceColumn,
+    LocalDateColumn,
+    MaskedIDColumn,
+    NextVisitColumn,
+    TextColumn,
+)
 from casework.filters import CaseFilterSet, FindingFilterSet, StudentFilterSet, VisitFilterSet
 from casework.forms import (
     CaseForm,
@@ -59,7 +65,7 @@ class StudentViewSet(CaseworkViewSet):
     menu_order = 100
     list_display = [
         "name",
-        TextColumn("get_gender_display", label=_("gender")),
+        ChoiceColumn("gender", label=_("gender")),
         TextColumn("school", label=_("school")),
         TextColumn("grade", label=_("grade")),
         TextColumn("class_name", label=_("class")),
@@ -143,10 +149,10 @@ class CaseViewSet(CaseworkViewSet):
     list_display = [
         "student",
         TextColumn("school", label=_("school"), accessor="student.school.name"),
-        TextColumn("get_concern_display", label=_("concern"), sort_key="concern"),
+        ChoiceColumn("concern", label=_("concern"), sort_key="concern"),
         TextColumn("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
-        TextColumn("get_risk_display", label=_("risk level"), sort_key="risk"),
-        TextColumn("get_status_display", label=_("status"), sort_key="status"),
+        ChoiceColumn("risk", label=_("risk level"), sort_key="risk"),
+        ChoiceColumn("status", label=_("status"), sort_key="status"),
         TextColumn("teacher", label=_("paired teacher"), accessor="teacher_name"),
         NextVisitColumn("next_visit_due", label=_("next visit due"), sort_key="next_visit_due"),
         LocalDateColumn("opened_on", label=_("opened on"), sort_key="opened_on"),
@@ -226,8 +232,8 @@ class HomeVisitViewSet(CaseworkViewSet):
     list_display = [
         "case",
         LocalDateColumn("visited_on", label=_("date of visit"), sort_key="visited_on"),
-        TextColumn("get_mode_display", label=_("mode")),
-        TextColumn("get_child_state_display", label=_("state of the child")),
+        ChoiceColumn("mode", label=_("mode")),
+        ChoiceColumn("child_state", label=_("state of the child")),
         TextColumn("visitors", label=_("visitors")),
         UpdatedAtColumn(),
     ]
@@ -261,7 +267,7 @@ class SupportRecordViewSet(CaseworkViewSet):
     list_display = [
         "case",
         LocalDateColumn("given_on", label=_("date"), sort_key="given_on"),
-        TextColumn("get_kind_display", label=_("kind")),
+        ChoiceColumn("kind", label=_("kind")),
         TextColumn("amount", label=_("amount (yuan)")),
         TextColumn("given_by", label=_("given by")),
     ]
@@ -291,7 +297,7 @@ class FindingViewSet(CaseworkViewSet):
         "problem",
         TextColumn("school", label=_("school")),
         TextColumn("checklist_item", label=_("checklist item"), accessor="checklist_item.number"),
-        TextColumn("get_status_display", label=_("status"), sort_key="status"),
+        ChoiceColumn("status", label=_("status"), sort_key="status"),
         # Red with "overdue" past the 整改时限, as a case's overdue visit.
         NextVisitColumn("deadline", label=_("deadline"), sort_key="deadline"),
         CloseOffColumn("closeoff", label=_("close-off")),

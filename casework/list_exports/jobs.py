@@ -28,9 +28,9 @@ from django.core.files import File
 from django.db import models
 from django.test import RequestFactory
 from django.utils import timezone, translation
-from django.utils.encoding import force_str
 
 from casework.access.scope import scope_for_user, user_scope
+from casework.choices import choice_labels
 from casework.conf import conf
 from casework.list_exports.models import ExportJob
 from casework.list_exports.workbook import new_titled_sheet
@@ -91,7 +91,7 @@ def resolve_column(model, name, declared):
         ) from None
     lookup = "__".join(parts)
     if display:
-        labels = {k: force_str(v) for k, v in field.flatchoices}
+        labels = choice_labels(field)
         return ExportColumn(name, "", (lookup,), lambda v: labels.get(v, v))
     if isinstance(field, models.DateTimeField):
         return ExportColumn(name, "", (lookup,), _naive)
