@@ -174,6 +174,13 @@ class CampaignVisit(ScopedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A visit typed on the phone's field page carries the id the phone made for it, so a retry,
+    # a double tap or a second tab stores it once (as HomeVisit.client_id).
+    client_id = models.UUIDField(_("offline entry id"), null=True, blank=True, editable=False)
+    entered_offline_at = models.DateTimeField(
+        _("entered offline at"), null=True, blank=True, editable=False
+    )
+    synced_at = models.DateTimeField(_("synced at"), null=True, blank=True, editable=False)
 
     school_path = "household__school_id"
     objects = ScopedManager()
@@ -185,6 +192,9 @@ class CampaignVisit(ScopedModel):
         ordering = ["-visited_on", "-created_at"]
         indexes = [
             models.Index(fields=["household", "visited_on"], name="casework_campaign_hh_date")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="casework_campaign_client_id_once")
         ]
 
     def __str__(self):

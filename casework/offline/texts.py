@@ -38,4 +38,6 @@ TEXTS = {
     "synced": gettext_lazy("%(count)s visits sent."),
     "problems": gettext_lazy("%(count)s visits could not be stored; see the list waiting to sync."),
     "failed": gettext_lazy("No connection to the server; the visits stay on the phone."),
+    "campaign": gettext_lazy("Visits to every household"),
+    "covers": gettext_lazy("This visit also covers"),
 }

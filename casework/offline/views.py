@@ -17,10 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access.rules import can_log_visit
-from casework.choices import NEXT_VISIT_DAYS, OUT_OF_SCHOOL, ChildState
+from casework.campaign.models import Household, group_households, this_term
+from casework.campaign.views import CampaignVisitForm
+from casework.choices import NEXT_VISIT_DAYS, OUT_OF_SCHOOL, ChildState, RiskLevel
 from casework.daily.dashboard import this_week, with_last_state
 from casework.daily.forms import QuickVisitForm
-from casework.models import Case
+from casework.models import Case, Student
 from casework.offline.sync import sync_visit
 from casework.offline.texts import TEXTS
 from casework.people import display_name
@@ -66,11 +68,14 @@ def field_urls():
 def field(request):
     """The app shell: the list and the form, filled in on the phone from the cached list."""
     form = QuickVisitForm(initial={"visitors": display_name(request.user)})
+    # The campaign form's own fields; its ids differ from the case form's on the same page.
+    campaign_form = CampaignVisitForm(auto_id="id_cmp_%s")
     return render(
         request,
         "casework/offline/field.html",
         {
             "form": form,
+            "campaign_form": campaign_form,
             "urls": field_urls(),
             "config": {
                 "urls": field_urls(),
@@ -78,6 +83,7 @@ def field(request):
                 "visitors": display_name(request.user),
                 "outOfSchool": OUT_OF_SCHOOL,
                 "inSchool": ChildState.IN_SCHOOL,
+                "mediumRisk": RiskLevel.MEDIUM,
             },
             "texts": {key: str(text) for key, text in TEXTS.items()},
         },
@@ -101,6 +107,29 @@ def case_row(case, today, week_end):
     }
 
 
+def household_rows(user):
+    """The campaign households assigned to ``user`` not yet visited at home this term, as the
+    campaign form needs them: the children's names and classes and the registered village.
+    No ID number, no address, no guardian, no phone. The same scope as the online list."""
+    group_households(Student.objects.for_user(user))
+    households = (
+        Household.objects.for_user(user)
+        .assigned_to(user)
+        .not_visited_since(this_term())
+        .prefetch_related("students")
+    )
+    rows = []
+    for household in households:
+        children = [
+            {"id": s.pk, "name": s.name, "class": f"{s.grade}{s.class_name}"}
+            for s in household.students.all()
+            if s.school_id == household.school_id
+        ]
+        if children:
+            rows.append({"id": household.pk, "village": household.village, "children": children})
+    return rows
+
+
 @never_cache
 @require_GET
 @require_field_user
@@ -118,6 +147,7 @@ def data(request):
             "refreshed_at": timezone.now().isoformat(),
             "user": request.user.pk,
             "cases": [case_row(case, today, week_end) for case in cases],
+            "households": household_rows(request.user),
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -133,9 +163,9 @@ def worker_version(static_urls):
         if found:
             with open(found, "rb") as f:
                 digest.update(f.read())
-    template = get_template("casework/offline/field.html")
-    with open(template.origin.name, "rb") as f:
-        digest.update(f.read())
+    for name in ("casework/offline/field.html", "casework/offline/_fields.html"):
+        with open(get_template(name).origin.name, "rb") as f:
+            digest.update(f.read())
     return digest.hexdigest()[:12]
 
 

@@ -10,10 +10,13 @@
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 
-  const form = $('[data-visit-form]');
-  let snapshot = null; // {refreshed_at, user, cases}
+  const caseForm = $('[data-visit-form]');
+  const campaignForm = $('[data-campaign-form]');
+  let form = caseForm; // the form open now: a case's visit or a campaign household's
+  let snapshot = null; // {refreshed_at, user, cases, households}
   let editing = null; // the entry being corrected, if any
   let currentCase = null;
+  let currentHousehold = null; // {household, child} of the campaign form
   let formId = null; // the id of the visit being entered: made when the form opens, not on save
   let saving = false;
 
@@ -98,6 +101,32 @@
     );
   }
 
+  // A campaign household not yet visited this term: its children, each with the form's button
+  // (the visit is logged for one child and covers the siblings, as online).
+  function householdRow(h) {
+    return el(
+      'li',
+      { class: 'fld-case fld-household', 'data-household': h.id },
+      el(
+        'div',
+        { class: 'fld-case__who' },
+        el('span', { class: 'fld-meta' }, h.village || '—'),
+        el(
+          'ul',
+          { class: 'fld-children' },
+          ...h.children.map((child) =>
+            el(
+              'li',
+              { 'data-child': child.id },
+              el('span', {}, el('strong', {}, child.name), ' ', el('span', { class: 'fld-meta' }, child.class)),
+              el('button', { type: 'button', class: 'fld-button fld-button--small', onclick: () => openCampaign(h, child) }, T.visit),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   function renderList() {
     const refreshed = $('[data-refreshed]');
     if (!snapshot) {
@@ -116,6 +145,10 @@
       const ul = $(`[data-list="${name}"]`);
       ul.replaceChildren(...(rows.length ? rows.map(caseRow) : [el('li', { class: 'fld-none' }, T.empty)]));
     }
+    const households = (snapshot && snapshot.households) || [];
+    $('[data-list="households"]').replaceChildren(
+      ...(households.length ? households.map(householdRow) : [el('li', { class: 'fld-none' }, T.empty)]),
+    );
   }
 
   async function refreshList() {
@@ -161,8 +194,10 @@
       ...entries.map((entry) => {
         if (!mine(entry)) return othersRow(entry);
         const actions = el('div', { class: 'fld-actions fld-actions--row' });
+        const campaign = entry.kind === 'campaign';
         if (entry.status === 'invalid') {
-          actions.append(el('button', { type: 'button', class: 'fld-button fld-button--small', onclick: () => openForm(entry.caseRow, entry) }, T.edit));
+          const edit = campaign ? () => openCampaign(entry.householdRow, entry.child, entry) : () => openForm(entry.caseRow, entry);
+          actions.append(el('button', { type: 'button', class: 'fld-button fld-button--small', onclick: edit }, T.edit));
         }
         if (entry.status === 'conflict' && entry.reason === 'reassigned') {
           actions.append(
@@ -180,8 +215,8 @@
           el(
             'div',
             { class: 'fld-case__who' },
-            el('strong', {}, entry.caseRow.name),
-            el('span', { class: 'fld-meta' }, `${longDate(entry.visited_on)} · ${T[STATUS[entry.status]]}`),
+            el('strong', {}, campaign ? entry.child.name : entry.caseRow.name),
+            el('span', { class: 'fld-meta' }, `${campaign ? `${T.campaign} · ` : ''}${longDate(entry.visited_on)} · ${T[STATUS[entry.status]]}`),
             entry.message ? el('span', { class: 'fld-entry__message' }, entry.message) : '',
           ),
           actions,
@@ -279,8 +314,64 @@
     if (clear) clear.click();
   }
 
+  // What an entry being corrected held: its fields back on the form, its errors shown.
+  function restore(entry) {
+    const kept = $('[data-kept-files]', form);
+    kept.hidden = true;
+    const values = {};
+    for (const [name, value] of entry.fields) if (!(value instanceof Blob)) values[name] = value;
+    for (const input of $$('[name]', form)) if (input.type !== 'file') setValue(input.name, values[input.name]);
+    const files = entry.fields.filter(([, value]) => value instanceof Blob).length;
+    if (files) {
+      kept.textContent = fill(T.filesKept, { count: files });
+      kept.hidden = false;
+    }
+    if (values.signature) {
+      // Redraw the kept signature on the pad.
+      const img = new Image();
+      img.onload = () => $('canvas', form).getContext('2d').drawImage(img, 0, 0);
+      img.src = values.signature;
+    }
+    showErrors(entry.errors);
+  }
+
+  // The campaign visit form (全覆盖家访) for one child of a household, offline as online.
+  function openCampaign(h, child, entry = null) {
+    form = campaignForm;
+    currentHousehold = { household: h, child };
+    currentCase = null;
+    editing = entry;
+    formId = entry ? entry.client_id : crypto.randomUUID();
+    notice('');
+    form.reset();
+    resetSignature();
+    clearErrors();
+    const today = localDate();
+    $('[name="visited_on"]', form).max = today;
+    $('[data-campaign-student]').textContent = child.name;
+    $('[data-campaign-meta]').textContent = `${T.campaign} · ${child.class} · ${h.village || '—'}`;
+    const siblings = h.children.filter((s) => s.id !== child.id);
+    $('[data-campaign-covers]').textContent = siblings.length
+      ? `${T.covers}：${siblings.map((s) => `${s.name}（${s.class}）`).join('、')}`
+      : '';
+    $('[data-kept-files]', form).hidden = true;
+    if (entry) {
+      restore(entry);
+    } else {
+      setValue('visited_on', today);
+      setValue('child_state', config.inSchool);
+      setValue('mode', 'home');
+      setValue('visitors', config.visitors);
+      setValue('risk', config.mediumRisk);
+    }
+    toggleLeaveReason();
+    show('campaign');
+  }
+
   function openForm(c, entry = null) {
+    form = caseForm;
     currentCase = c;
+    currentHousehold = null;
     editing = entry;
     // A correction keeps its id (the server never stored the refused entry); a new visit gets
     // its id now, so a double tap on 保存 queues the same entry twice, which the server stores once.
@@ -294,24 +385,9 @@
     $('[data-student]').textContent = c.name;
     $('[data-student-meta]').textContent = `${c.class} · ${c.concern} · ${c.risk} · ${dueText(c)}`;
     $('[data-due-help]', form).textContent = fill(T.suggestion, { days: c.suggestion_days });
-    const kept = $('[data-kept-files]', form);
-    kept.hidden = true;
+    $('[data-kept-files]', form).hidden = true;
     if (entry) {
-      const values = {};
-      for (const [name, value] of entry.fields) if (!(value instanceof Blob)) values[name] = value;
-      for (const input of $$('[name]', form)) if (input.type !== 'file') setValue(input.name, values[input.name]);
-      const files = entry.fields.filter(([, value]) => value instanceof Blob).length;
-      if (files) {
-        kept.textContent = fill(T.filesKept, { count: files });
-        kept.hidden = false;
-      }
-      if (values.signature) {
-        // Redraw the kept signature on the pad.
-        const img = new Image();
-        img.onload = () => $('canvas', form).getContext('2d').drawImage(img, 0, 0);
-        img.src = values.signature;
-      }
-      showErrors(entry.errors);
+      restore(entry);
     } else {
       setValue('visited_on', today);
       setValue('child_state', c.last_state || config.inSchool);
@@ -380,10 +456,13 @@
 
   async function queueVisit() {
     const fields = formFields();
+    const target = currentHousehold
+      ? { kind: 'campaign', household: currentHousehold.household.id, student: currentHousehold.child.id,
+          householdRow: currentHousehold.household, child: currentHousehold.child }
+      : { kind: 'case', case: currentCase.id, caseRow: currentCase };
     const entry = {
       client_id: formId,
-      case: currentCase.id,
-      caseRow: currentCase,
+      ...target,
       user: snapshot ? snapshot.user : config.user,
       entered_at: editing ? editing.entered_at : new Date().toISOString(),
       visited_on: fields.find(([name]) => name === 'visited_on')[1],
@@ -414,9 +493,11 @@
 
   async function start() {
     showNet();
-    form.addEventListener('submit', save);
-    form.addEventListener('change', (e) => e.target.name === 'child_state' && toggleLeaveReason());
-    $('[data-cancel]').addEventListener('click', () => { editing = null; show('list'); });
+    for (const f of [caseForm, campaignForm]) {
+      f.addEventListener('submit', save);
+      f.addEventListener('change', (e) => e.target.name === 'child_state' && toggleLeaveReason());
+    }
+    for (const cancel of $$('[data-cancel]')) cancel.addEventListener('click', () => { editing = null; show('list'); });
     $('[data-refresh]').addEventListener('click', () => refreshList());
     $('[data-sync]').addEventListener('click', () => sync());
     $('[data-logout]').addEventListener('click', logout);

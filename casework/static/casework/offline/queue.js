@@ -101,7 +101,14 @@
         else body.append(name, value);
       }
       body.append('client_id', entry.client_id);
-      body.append('case', entry.case);
+      if (entry.kind === 'campaign') {
+        // A campaign household's visit (全覆盖家访): the child it is logged for.
+        body.append('kind', 'campaign');
+        body.append('household', entry.household);
+        body.append('student', entry.student);
+      } else {
+        body.append('case', entry.case);
+      }
       body.append('entered_by', entry.user);
       body.append('entered_at', entry.entered_at);
       if (entry.confirm_reassigned) body.append('confirm_reassigned', '1');
