@@ -417,3 +417,128 @@ def test_another_account_on_the_same_phone_sees_no_name_of_the_first(page, live_
     page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
     expect(page.locator("[data-queue-box]")).to_be_hidden()
     assert visits_with(live_site, marker) == [[case, True, True, []]]
+
+
+CREATE_HOUSEHOLD = """
+import datetime, json
+from django.contrib.auth import get_user_model
+from casework.campaign.models import Household, household_of
+from casework.models import Student
+teacher = get_user_model().objects.get(username="teacher_a")
+school = teacher.casework_profile.school
+ids = []
+for names, guardian in {families!r}:
+    household = None
+    for n, name in enumerate(names):
+        student = Student.unscoped.create(
+            name=name, gender="F", birth_date=datetime.date(2013, 1, 1 + n), school=school,
+            grade="4年级", class_name="1班", guardian_name=guardian, address=guardian + "家门牌8号",
+            hukou_township="星海镇", hukou_village="幸福村")
+        household = household_of(student)
+    Household.unscoped.filter(pk=household.pk).update(teacher=teacher)
+    ids.append(household.pk)
+print(json.dumps(ids))
+"""
+
+
+def campaign_visits_with(live_site, marker):
+    """Stored campaign visits whose findings hold ``marker``: (household, offline id?, synced?,
+    evidence kinds, household visited this term?)."""
+    code = (
+        "import json; from casework.campaign.models import CampaignVisit, Household, this_term; "
+        "from casework.models import Attachment; "
+        f"vs = CampaignVisit.unscoped.filter(findings__contains={marker!r}); "
+        "seen = set(Household.unscoped.visited_since(this_term()).values_list('pk', flat=True)); "
+        "print(json.dumps([[v.household_id, v.client_id is not None, v.synced_at is not None, "
+        "sorted(Attachment.unscoped.filter(campaign_visit=v).values_list('kind', flat=True)), "
+        "v.household_id in seen] for v in vs]))"
+    )
+    return json.loads(live_site.python(code))
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_campaign_visit_offline_is_stored_once_and_the_household_counts_as_visited(
+    page, live_site, shot
+):
+    marker = uuid.uuid4().hex[:6]
+    child, sibling, other = f"全覆盖甲{marker}", f"全覆盖乙{marker}", f"全覆盖丙{marker}"
+    guardian, other_guardian = f"户主{marker}", f"另户{marker}"
+    household, _other_household = json.loads(
+        live_site.python(
+            CREATE_HOUSEHOLD.format(
+                families=[([child, sibling], guardian), ([other], other_guardian)]
+            )
+        )
+    )
+    secrets = school_secrets(live_site)
+
+    # Online: the field page keeps the households not yet visited this term.
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    wait_until_controlled(page)
+    row = page.locator(f"[data-list=households] [data-household='{household}']")
+    expect(row).to_contain_text(child)
+    expect(row).to_contain_text(sibling)
+
+    # No signal: reload, the households are still there; log a visit with a photo.
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-net]")).to_have_text("离线")
+    expect(row).to_contain_text("星海镇幸福村")
+    row.scroll_into_view_if_needed()
+    shot(page, "campaign-list-offline")
+    row.locator("[data-child]", has_text=child).get_by_role("button", name="登记家访").click()
+    form = page.locator("[data-campaign-form]")
+    expect(page.locator("[data-campaign-student]")).to_have_text(child)
+    expect(page.locator("[data-campaign-covers]")).to_contain_text(sibling)
+    expect(form.locator("[name=child_state][value=in_school]")).to_be_checked()
+    form.locator("textarea[name=findings]").fill(f"全覆盖离线家访{marker}")
+    form.locator("input[name=photos]").set_input_files(jpeg("orange"))
+    shot(page, "campaign-form-offline")
+    form.get_by_role("button", name="保存家访").click()
+    expect(page.locator("[data-notice]")).to_contain_text("已保存在本机")
+    entry = page.locator("[data-queue] [data-entry]")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text(child)
+    expect(entry).to_contain_text("全覆盖家访")
+    expect(entry).to_contain_text("待同步")
+    shot(page, "campaign-queue-offline")
+
+    # What the browser keeps: no ID number, no guardian, no address; the worker caches only the
+    # field page's own files.
+    storage = page.evaluate(READ_STORAGE_JS)
+    kept = json.dumps(storage, ensure_ascii=False)
+    assert child in kept
+    for secret in [*secrets["ids"], guardian, other_guardian, "门牌8号"]:
+        assert secret not in kept, f"{secret} is kept in the browser"
+    cached = sorted(e["url"].replace(page.site_url, "") for e in storage["caches"])
+    assert cached and all(url == FIELD or url.startswith("/static/casework/") for url in cached)
+
+    # The signal returns: stored once, with its photo, and the household counts as visited.
+    page.context.set_offline(False)
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    expect(page.locator("[data-notice]")).to_contain_text("覆盖该户2名子女")
+    expect(row).to_have_count(0)  # the refreshed list: visited this term
+    stored = [[household, True, True, ["photo"], True]]
+    assert campaign_visits_with(live_site, marker) == stored
+    page.reload()  # a retry sends nothing more
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    assert campaign_visits_with(live_site, marker) == stored
+
+    # The teacher's online households page: visited, marked as entered offline.
+    page.goto("/admin/casework/campaign/")
+    visited = page.locator(".cw-household", has_text=child)
+    expect(visited).to_have_attribute("data-visited", "1")
+    expect(visited.locator("[data-offline]")).to_contain_text("手机离线录入于")
+    shot(page, "campaign-households-after")
+
+    # The section and the form on a desktop screen.
+    page.set_viewport_size(DESKTOP | {"width": 1400})
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    other_row = page.locator("[data-list=households] [data-household]", has_text=other)
+    other_row.scroll_into_view_if_needed()
+    shot(page, "campaign-list-1400")
+    other_row.get_by_role("button", name="登记家访").click()
+    expect(page.locator("[data-campaign-student]")).to_have_text(other)
+    shot(page, "campaign-form-1400")
