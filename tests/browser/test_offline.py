@@ -542,3 +542,42 @@ def test_a_campaign_visit_offline_is_stored_once_and_the_household_counts_as_vis
     other_row.get_by_role("button", name="登记家访").click()
     expect(page.locator("[data-campaign-student]")).to_have_text(other)
     shot(page, "campaign-form-1400")
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_refused_campaign_visit_is_corrected_on_its_own_form_with_its_photo_kept(
+    page, live_site, shot
+):
+    marker = uuid.uuid4().hex[:6]
+    child = f"改正{marker}"
+    (household,) = json.loads(
+        live_site.python(CREATE_HOUSEHOLD.format(families=[([child], f"改正户{marker}")]))
+    )
+    login(page, "teacher_a")
+    page.goto(FIELD)
+    page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+    row = page.locator(f"[data-list=households] [data-household='{household}']")
+    row.get_by_role("button", name="登记家访").click()
+    form = page.locator("[data-campaign-form]")
+    form.locator("input[name=visited_on]").fill("2099-01-01")  # the server's rule refuses it
+    form.locator("textarea[name=findings]").fill(f"改正前{marker}")
+    form.locator("input[name=photos]").set_input_files(jpeg("purple"))
+    expect_status(page, SYNC, 422)
+    form.get_by_role("button", name="保存家访").click()
+
+    entry = page.locator("[data-queue] [data-entry]")
+    expect(entry).to_have_attribute("data-status", "invalid")
+    expect(entry).to_contain_text("需修改")
+    assert campaign_visits_with(live_site, marker) == []
+    entry.get_by_role("button", name="修改").click()
+    expect(page.locator("[data-campaign-student]")).to_have_text(child)
+    expect(form.locator("[data-error-for=visited_on]")).to_have_text("家访日期不能晚于今天。")
+    expect(form.locator("[data-kept-files]")).to_contain_text("1张照片")
+    expect(form.locator("textarea[name=findings]")).to_have_value(f"改正前{marker}")
+    shot(page, "campaign-correct")
+    form.locator("input[name=visited_on]").fill(
+        live_site.python("from django.utils import timezone; print(timezone.localdate())").strip()
+    )
+    form.get_by_role("button", name="保存家访").click()
+    expect(page.locator("[data-queue-box]")).to_be_hidden()
+    assert campaign_visits_with(live_site, marker) == [[household, True, True, ["photo"], True]]
