@@ -494,6 +494,13 @@ def test_a_campaign_visit_offline_is_stored_once_and_the_household_counts_as_vis
     expect(form.locator("[name=child_state][value=in_school]")).to_be_checked()
     form.locator("textarea[name=findings]").fill(f"全覆盖离线家访{marker}")
     form.locator("input[name=photos]").set_input_files(jpeg("orange"))
+    # The guardian signs on the pad, as on a case's visit.
+    form.locator("canvas").scroll_into_view_if_needed()
+    pad = form.locator("canvas").bounding_box()
+    page.mouse.move(pad["x"] + 30, pad["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 200, pad["y"] + 70, steps=5)
+    page.mouse.up()
     shot(page, "campaign-form-offline")
     form.get_by_role("button", name="保存家访").click()
     expect(page.locator("[data-notice]")).to_contain_text("已保存在本机")
@@ -519,7 +526,7 @@ def test_a_campaign_visit_offline_is_stored_once_and_the_household_counts_as_vis
     expect(page.locator("[data-queue-box]")).to_be_hidden()
     expect(page.locator("[data-notice]")).to_contain_text("覆盖该户2名子女")
     expect(row).to_have_count(0)  # the refreshed list: visited this term
-    stored = [[household, True, True, ["photo"], True]]
+    stored = [[household, True, True, ["photo", "signature"], True]]
     assert campaign_visits_with(live_site, marker) == stored
     page.reload()  # a retry sends nothing more
     page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
