@@ -258,8 +258,11 @@ def campaign_stored(visit, *, again=False):
 
 def campaign_conflict(household_pk, student_pk, user, data):
     """The household and child, or why a visit to them from the phone's list cannot be stored."""
-    household_pk = household_pk if str(household_pk or "").isdigit() else None
-    student_pk = student_pk if str(student_pk or "").isdigit() else None
+    def as_pk(value):
+        value = str(value or "")
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    household_pk, student_pk = as_pk(household_pk), as_pk(student_pk)
     household = (
         Household.objects.filter(pk=household_pk).first() if household_pk else None
     )  # scoped: the user's school only
