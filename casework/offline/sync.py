@@ -258,6 +258,7 @@ def campaign_stored(visit, *, again=False):
 
 def campaign_conflict(household_pk, student_pk, user, data):
     """The household and child, or why a visit to them from the phone's list cannot be stored."""
+
     def as_pk(value):
         value = str(value or "")
         return int(value) if value.isascii() and value.isdigit() else None
