@@ -15,8 +15,10 @@ anything else (a property) must be declared in the view set's ``export_lookups``
 ``{name: (lookups, function)}``.
 """
 
+import contextlib
 import csv
 import datetime
+import errno
 import operator
 import tempfile
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from django.db import models
 from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
 
 from casework.access.scope import scope_for_user, user_scope
 from casework.conf import conf
@@ -150,10 +153,27 @@ def write_xlsx(path, headings, rows, titled=None):
         sheet = new_titled_sheet(workbook, *titled)
     else:
         sheet = workbook.create_sheet(title="Sheet1")
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+    try:
+        sheet.append(headings)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    except BaseException:
+        _remove_sheet_files(workbook)
+        raise
+
+
+def _remove_sheet_files(workbook):
+    """A write-only sheet is written to a temporary file of its own (``openpyxl.*`` in the
+    system's temporary folder), removed by ``save``; a failed write would leave it behind."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            writer.close()
+        with contextlib.suppress(OSError, ValueError):
+            writer.cleanup()
 
 
 def write_csv(path, headings, rows, titled=None):
@@ -202,18 +222,26 @@ def run_job(job):
             columns = export_columns(view, queryset)
             total = queryset.count()
             rows = _counting(iter_rows(queryset, columns), job, total)
+            # The temporary folder goes, with whatever was written, however the run ends.
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"export.{job.format}"
                 titled = (job.listed_model.snippet_viewset.export_filename, view, job.user)
                 WRITERS[job.format](path, [c.heading for c in columns], rows, titled)
-                with path.open("rb") as f:
-                    job.file.save(path.name, File(f), save=False)
+                _keep(job, path)
         job.row_count = rows.count if hasattr(rows, "count") else total
         job.status = ExportJob.Status.DONE
         job.progress = 100
     except Exception as exc:  # the page says it failed; the worker's log has the traceback
         job.status = ExportJob.Status.FAILED
-        job.message = str(exc)[:1000]
+        job.file = ""
+        if disk_full(exc):
+            with translation.override(settings.LANGUAGE_CODE):
+                job.message = _(
+                    "The server's disk is full: the export was not written and no file was kept. "
+                    "Tell the site's administrators, then start the export again."
+                )
+        else:
+            job.message = str(exc)[:1000]
         raise
     finally:
         job.finished_at = timezone.now()
@@ -221,6 +249,40 @@ def run_job(job):
             update_fields=["status", "progress", "row_count", "file", "message", "finished_at"]
         )
     return job
+
+
+#: What the operating system says when a file cannot grow: the disk, the quota, the file size
+#: limit (RLIMIT_FSIZE).
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full(exc):
+    """True if ``exc`` (or what caused it) says that a file could not grow.
+
+    The xlsx writer's lxml does not raise OSError but ``SerialisationError("IO_ENOSPC")``.
+    """
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            return True
+        if str(exc) in {f"IO_{errno.errorcode[code]}" for code in DISK_FULL}:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _keep(job, path):
+    """Copy the finished file into storage; a copy cut short (a full disk) is removed."""
+    storage = job.file.storage
+    name = job.file.field.generate_filename(job, path.name)
+    try:
+        with path.open("rb") as f:
+            name = storage.save(name, File(f), max_length=job.file.field.max_length)
+    except BaseException:
+        # Django's FileSystemStorage leaves what it wrote of a failed copy under its name.
+        if storage.exists(name):
+            storage.delete(name)
+        raise
+    job.file.name = name
 
 
 class _counting:
