@@ -17,14 +17,20 @@ import contextlib
 import errno
 import os
 import resource
+import shutil
 import signal
+import sqlite3
 import subprocess
+import sys
 import tempfile
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from casework.list_exports import jobs as export_jobs
 from casework.list_exports import tasks as export_tasks
 from casework.models import ExportJob
 from tests.test_export_jobs import many, start  # noqa: F401 (fixture)
@@ -33,6 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- the disk full while an export is written ----------------------------------------------
+
+
+def files_in(folder):
+    return sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*") if p.is_file())
 
 
 @contextlib.contextmanager
@@ -101,20 +111,21 @@ def test_a_full_disk_fails_the_export_clearly_and_offers_no_file(
     office = many["users"]["office"]
     settings.CASEWORK = {**settings.CASEWORK, "EXPORT_INLINE_ROWS": 3}
     with full_disk(tmp_path, monkeypatch, settings, where) as (expected, media, temp):
-        temp_before = set(os.listdir(temp))
         # The worker runs the task inline in tests: its error is the operating system's own
         # (OSError), or lxml's account of it (SerialisationError: IO_ENOSPC) from the xlsx writer.
         with pytest.raises(Exception) as raised:
             start(client, office)
-        temp_after = set(os.listdir(temp))
+        left = files_in(temp) if where == "temp" and expected == errno.ENOSPC else None
         exports = media / "casework" / "exports"
         kept = [p for p in exports.rglob("*") if p.is_file()] if exports.exists() else []
     said = getattr(raised.value, "errno", None) or str(raised.value)
     assert said in (expected, f"IO_{errno.errorcode[expected]}"), repr(raised.value)
-    assert temp_after == temp_before  # the temporary folder and its partial file are gone
+    job = ExportJob.objects.get()
+    # The job's folder and its partial file are gone (on the small disk: nothing but the others).
+    assert not export_jobs.job_folder(job.pk).exists()
+    assert left in (None, ["other-files"])
     assert kept == []  # no partial copy in the media folder
 
-    job = ExportJob.objects.get()
     assert (job.status, job.file.name) == (ExportJob.Status.FAILED, "")
     client.force_login(office)
     page = client.get(reverse("casework_export", args=[job.pk])).content.decode()
@@ -129,3 +140,228 @@ def test_a_full_disk_fails_the_export_clearly_and_offers_no_file(
     assert (job.status, job.row_count, job.attempt) == ("done", 6, 1)
     assert client.get(reverse("casework_export_download", args=[job.pk])).status_code == 200
     assert export_tasks.run_export(job.pk, 0) == "superseded"
+
+
+# --- a site in subprocesses, as deployed: its database file, its worker, its temporary folder ---
+
+
+def site_env(folder, database_url):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.fault_site",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(folder / "media"),
+        TMPDIR=str(folder / "tmp"),  # where the worker writes an export before it is complete
+        FAULT_MAIL_DIR=str(folder / "mail"),
+        Q_WORKERS="1",
+        PYTHONUNBUFFERED="1",
+    )
+    for name in ("media", "tmp", "mail"):
+        (folder / name).mkdir(exist_ok=True)
+    return env
+
+
+def manage(env, *args, timeout=600):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def wait_for(predicate, what, timeout=120, every=0.05):
+    """Poll until ``predicate()`` is true; its value, or the test fails naming what it waited for."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}")
+        time.sleep(every)
+
+
+class Site:
+    def __init__(self, folder, database_url, sqlite_path=None):
+        self.folder = folder
+        self.env = site_env(folder, database_url)
+        self.sqlite_path = sqlite_path
+
+    def python(self, code, **env):
+        """Run ``code`` in ``manage.py shell``; its last line of output."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", textwrap.dedent(code)],
+            cwd=ROOT,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        lines = result.stdout.strip().splitlines()
+        return lines[-1] if lines else ""
+
+    def query(self, sql, *args):
+        """Read the site's SQLite file directly: quick enough to catch a job mid-way."""
+        db = sqlite3.connect(self.sqlite_path, timeout=60)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def worker(self):
+        """A django-q2 cluster (one worker process), SIGKILLed with its children at the end."""
+        log = (self.folder / "qcluster.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            kill_group(process)
+            log.close()
+
+
+def kill_group(process, sig=signal.SIGKILL):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    if sig == signal.SIGKILL:
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A migrated SQLite site with the seed (the checklist), made once and copied for each test."""
+    folder = tmp_path_factory.mktemp("migrated")
+    env = site_env(folder, f"sqlite:///{folder / 'site.sqlite3'}")
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_seed")
+    return folder / "site.sqlite3"
+
+
+@pytest.fixture
+def site(migrated, tmp_path):
+    path = tmp_path / "site.sqlite3"
+    shutil.copy(migrated, path)
+    return Site(tmp_path, f"sqlite:///{path}", path)
+
+
+# --- a worker killed mid-export --------------------------------------------------------------
+
+EXPORT_ROWS = 20_000
+
+PREPARE_EXPORT = """
+import datetime
+from casework.access.scope import system_scope
+from casework.list_exports.tasks import start_export
+from casework.models import Case, ExportJob, Student
+from tests import factories as f
+
+with system_scope():
+    school = f.make_school("甲校")
+    office = f.make_user("office", "office", office="基础教育室")
+    item = f.ChecklistItem.objects.get(number=3)
+    born = datetime.date(2012, 1, 1)
+    students = []
+    for i in range({rows}):
+        day = born + datetime.timedelta(days=i // 900)
+        number = f.valid_id_number(day, seq=i % 900)
+        students.append(Student(school=school, name=f"学生{{i}}", birth_date=day,
+                                id_number=number, gender=f.gender_from_id(number)))
+    students = Student.unscoped.bulk_create(students, batch_size=2000)
+    Case.unscoped.bulk_create(
+        [Case(student=s, concern="dropout_risk", checklist_item=item, summary="测试个案")
+         for s in students], batch_size=2000)
+    job = ExportJob.objects.create(user=office, model="casework.case", filters={{}}, format="xlsx")
+    start_export(job)  # as the list's export button does for a long list: to the worker
+    print(job.pk)
+"""
+
+EXPORT_PAGE = """
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+from casework.models import ExportJob
+
+job = ExportJob.objects.get()
+client = Client(HTTP_HOST="localhost")
+client.force_login(job.user)
+# Opening the page marks a job whose worker is silent as interrupted (here: at once).
+with override_settings(CASEWORK={**settings.CASEWORK, "JOB_STALE_AFTER": 0}):
+    page = client.get(reverse("casework_export", args=[job.pk])).content.decode()
+download = client.get(reverse("casework_export_download", args=[job.pk])).status_code
+job.refresh_from_db()
+told = "导出未完成，未生成文件" in page and "重新导出" in page
+restarted = client.post(reverse("casework_export_restart", args=[job.pk])).status_code
+print(job.status, bool(job.file), told, download, restarted)
+"""
+
+EXPORT_DONE = """
+import openpyxl
+from casework.list_exports.tasks import run_export
+from casework.models import ExportJob
+
+job = ExportJob.objects.get()
+with job.file.open("rb") as f:
+    rows = sum(1 for _ in openpyxl.load_workbook(f, read_only=True).active.iter_rows())
+print(job.status, job.attempt, job.row_count, rows, run_export(job.pk, 0))
+"""
+
+
+def export_state(site):
+    return site.query("SELECT status, attempt FROM casework_exportjob")[0]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_export_leaves_no_file_and_the_export_runs_again_once(site):
+    pk = site.python(PREPARE_EXPORT.format(rows=EXPORT_ROWS))
+    part_folder = site.folder / "tmp" / "casework-exports" / f"job-{pk}"
+    with site.worker() as worker:
+        # Mid-export: running, its sheet being written in the job's folder. The cluster is
+        # frozen (SIGSTOP) before it is looked at, so what is seen is what is killed.
+        wait_for(
+            lambda: export_state(site)[0] == "running" and (part_folder / "sheet1.xml").exists(),
+            "the worker to start writing the export",
+        )
+        os.killpg(worker.pid, signal.SIGSTOP)
+        at_kill = export_state(site)
+        partial = files_in(part_folder)
+        kill_group(worker)
+    assert at_kill == ("running", 0), "the export was not caught mid-way"
+    assert "sheet1.xml" in partial and "export.xlsx" not in partial
+    assert files_in(site.folder / "media") == []  # nothing offered
+
+    status, has_file, told, download, restarted = site.python(EXPORT_PAGE).split()
+    assert (status, has_file, told, download, restarted) == (
+        "interrupted",
+        "False",
+        "True",
+        "404",
+        "302",
+    )
+    assert not part_folder.exists()  # the dead run's partial file went with the sweep
+
+    with site.worker():
+        wait_for(lambda: export_state(site) == ("done", 1), "the restarted export", timeout=180)
+    status, attempt, row_count, sheet_rows, redelivered = site.python(EXPORT_DONE).split()
+    # Two title rows and the headings above the rows; every case once.
+    assert (status, attempt, row_count, sheet_rows) == (
+        "done",
+        "1",
+        str(EXPORT_ROWS),
+        str(EXPORT_ROWS + 3),
+    )
+    assert redelivered == "superseded"  # the killed run, delivered again, writes nothing
+    assert len(files_in(site.folder / "media")) == 1
+    assert not part_folder.exists()

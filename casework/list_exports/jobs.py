@@ -20,6 +20,7 @@ import csv
 import datetime
 import errno
 import operator
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +150,7 @@ def write_xlsx(path, headings, rows, titled=None):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    _sheets_beside(workbook, Path(path).parent)
     if titled:
         sheet = new_titled_sheet(workbook, *titled)
     else:
@@ -163,9 +165,30 @@ def write_xlsx(path, headings, rows, titled=None):
         raise
 
 
+def _sheets_beside(workbook, folder):
+    """Write each sheet's XML into ``folder`` rather than the system's temporary folder.
+
+    openpyxl writes a write-only sheet to a temporary file of its own (``openpyxl.*``), removed
+    by ``save``; a killed worker would leave it, with the children's data, where nothing looks.
+    In the job's folder the sweep of dead jobs removes it.
+    """
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+    create = workbook.create_sheet
+
+    def create_sheet(*args, **kwargs):
+        sheet = create(*args, **kwargs)
+        out = str(folder / f"sheet{len(workbook.worksheets)}.xml")
+        ALL_TEMP_FILES.append(out)  # as openpyxl's own: its save removes it from the list
+        sheet._writer = WorksheetWriter(sheet, out=out)
+        sheet._writer.write_top()
+        return sheet
+
+    workbook.create_sheet = create_sheet
+
+
 def _remove_sheet_files(workbook):
-    """A write-only sheet is written to a temporary file of its own (``openpyxl.*`` in the
-    system's temporary folder), removed by ``save``; a failed write would leave it behind."""
+    """The sheets' files of a failed write (``save`` removes them after a good one)."""
     for sheet in workbook.worksheets:
         writer = getattr(sheet, "_writer", None)
         if writer is None:
@@ -222,9 +245,10 @@ def run_job(job):
             columns = export_columns(view, queryset)
             total = queryset.count()
             rows = _counting(iter_rows(queryset, columns), job, total)
-            # The temporary folder goes, with whatever was written, however the run ends.
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"export.{job.format}"
+            # The job's folder goes, with whatever was written, however the run ends; if the
+            # worker is killed, the sweep that marks the job interrupted removes it.
+            with _job_folder(job.pk) as folder:
+                path = folder / f"export.{job.format}"
                 titled = (job.listed_model.snippet_viewset.export_filename, view, job.user)
                 WRITERS[job.format](path, [c.heading for c in columns], rows, titled)
                 _keep(job, path)
@@ -249,6 +273,27 @@ def run_job(job):
             update_fields=["status", "progress", "row_count", "file", "message", "finished_at"]
         )
     return job
+
+
+def job_folder(job_pk):
+    """Where the job's file is written before it is complete: the system's temporary folder."""
+    return Path(tempfile.gettempdir()) / "casework-exports" / f"job-{job_pk}"
+
+
+def remove_job_folder(job_pk):
+    shutil.rmtree(job_folder(job_pk), ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _job_folder(job_pk):
+    folder = job_folder(job_pk)
+    remove_job_folder(job_pk)  # an earlier attempt's, killed
+    folder.parent.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=0o700)
+    try:
+        yield folder
+    finally:
+        remove_job_folder(job_pk)
 
 
 #: What the operating system says when a file cannot grow: the disk, the quota, the file size
