@@ -25,6 +25,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,77 @@ def test_a_worker_killed_mid_export_leaves_no_file_and_the_export_runs_again_onc
     assert redelivered == "superseded"  # the killed run, delivered again, writes nothing
     assert len(files_in(site.folder / "media")) == 1
     assert not part_folder.exists()
+
+
+# --- a worker killed mid-monthly-send ----------------------------------------------------------
+
+RECIPIENTS = 5
+
+PREPARE_MONTH = """
+import datetime
+from casework.access.scope import system_scope
+from casework.models import MonthlyReport
+from tests import factories as f
+
+with system_scope():
+    for i in range({recipients}):
+        f.make_user(f"planning{{i}}", "office", office="规划财务室", email=f"planning{{i}}@example.cn")
+    report = MonthlyReport.draft(datetime.date(2020, 5, 1))
+    # Approval publishes the month; publishing sends it on, in the worker (casework.signals).
+    report.save_revision().publish()
+    print(report.pk)
+"""
+
+AGE_THE_QUEUE = """
+import datetime
+from django.utils import timezone
+from django_q.models import OrmQ
+
+# As if django-q2's retry (900 s) had passed: the task the dead worker held is offered again.
+print(OrmQ.objects.update(lock=timezone.now() - datetime.timedelta(hours=1)))
+"""
+
+SENT_LOG = """
+from wagtail.models import ModelLogEntry
+entry = ModelLogEntry.objects.get(action="casework.submit")
+print(entry.data.get("resumed"), ",".join(entry.data["sent_before"]), len(entry.data["recipients"]))
+"""
+
+
+def sent_mail(site):
+    return sorted((site.folder / "mail").glob("*.eml"))
+
+
+def month_state(site):
+    submitted, deliveries = site.query(
+        "SELECT submitted_at, (SELECT count(*) FROM casework_monthlyreportdelivery)"
+        " FROM casework_monthlyreport"
+    )[0]
+    return submitted, deliveries
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_monthly_send_resumes_and_sends_nobody_the_sheet_twice(site):
+    (site.folder / "mail" / "hold").write_text("2")  # the mail server stalls after two
+    site.python(PREPARE_MONTH.format(recipients=RECIPIENTS))
+    with site.worker():
+        wait_for(
+            lambda: len(sent_mail(site)) == 2 and month_state(site)[1] == 2,
+            "two of the sheets to be sent",
+        )
+        # Stalled on the third: killed between two recipients.
+    assert month_state(site) == (None, 2)  # not marked as sent: the month still waits
+
+    site.python(AGE_THE_QUEUE)
+    (site.folder / "mail" / "hold").unlink()
+    with site.worker():
+        wait_for(lambda: month_state(site)[0] is not None, "the sending to be resumed")
+    assert month_state(site)[1] == RECIPIENTS
+
+    recipients = [
+        message_from_bytes(p.read_bytes())["To"] for p in sent_mail(site)
+    ]  # every copy sent, the killed run's and the resumed one's
+    assert sorted(recipients) == [f"planning{i}@example.cn" for i in range(RECIPIENTS)]
+    # The report's history says the sending was cut short and finished, and for whom before.
+    resumed, before, told = site.python(SENT_LOG).split()
+    assert (resumed, before, told) == ("True", "planning0,planning1", str(RECIPIENTS))
