@@ -14,17 +14,22 @@ The worker killed mid-import-commit is ``tests/test_job_recovery.py``. See docs/
 """
 
 import contextlib
+import datetime
 import errno
+import io
 import os
 import resource
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
+import uuid
 from email import message_from_bytes
 from pathlib import Path
 
@@ -440,3 +445,161 @@ def test_a_worker_killed_mid_monthly_send_resumes_and_sends_nobody_the_sheet_twi
     # The report's history says the sending was cut short and finished, and for whom before.
     resumed, before, told = site.python(SENT_LOG).split()
     assert (resumed, before, told) == ("True", "planning0,planning1", str(RECIPIENTS))
+
+
+# --- a gunicorn worker killed mid-POST of a visit -----------------------------------------------
+
+PREPARE_VISIT = """
+from django.test import Client
+from casework.access.scope import system_scope
+from tests import factories as f
+
+with system_scope():
+    school = f.make_school("甲校")
+    teacher = f.make_user("teacher_a", "teacher", school=school)
+    case = f.make_case(f.make_student(school, name="王小明"), teacher=teacher)
+client = Client()
+client.force_login(teacher)
+print(teacher.pk, case.pk, client.cookies["sessionid"].value)
+"""
+
+VISITS = """
+from casework.models import Attachment, HomeVisit
+visits = HomeVisit.unscoped.filter(client_id={client_id!r})
+print(visits.count(), Attachment.unscoped.filter(home_visit__in=visits).count())
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children_of(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def a_photo():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "blue").save(out, "JPEG")
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def gunicorn(site, port):
+    log = (site.folder / "gunicorn.log").open("ab")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--pythonpath",
+            f"{ROOT / 'site'},{ROOT}",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "120",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=site.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield server
+    finally:
+        kill_group(server)
+        log.close()
+
+
+@pytest.mark.slow
+def test_a_gunicorn_worker_killed_mid_sync_of_a_visit_stores_it_once_on_the_retry(site):
+    import requests
+
+    user_pk, case_pk, session = site.python(PREPARE_VISIT).split()
+    client_id = str(uuid.uuid4())
+    entry = {
+        "client_id": client_id,
+        "case": case_pk,
+        "entered_by": user_pk,
+        "entered_at": "2025-03-12T09:30:00+08:00",
+        "visited_on": datetime.date.today().isoformat(),
+        "child_state": "in_school",
+        "findings": "离线登记：孩子在家，已答应明天返校。",
+        "mode": "home",
+        "visitors": "李老师",
+    }
+    photo = a_photo()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    token = "a" * 32  # the CSRF cookie's secret, sent back in the header as the phone does
+
+    def sync():
+        return requests.post(
+            f"{base}/admin/casework/field/sync/",
+            data=entry,
+            files={"photos": ("IMG_0002.jpg", photo, "image/jpeg")},
+            cookies={"sessionid": session, "csrftoken": token},
+            headers={"X-CSRFToken": token, "Connection": "close"},
+            timeout=60,
+        )
+
+    evidence = site.folder / "evidence"  # next to MEDIA_ROOT (casework/evidence/storage.py)
+    with gunicorn(site, port) as server:
+        wait_for(lambda: children_of(server.pid), "gunicorn's worker")
+
+        def answering():
+            with contextlib.suppress(requests.ConnectionError):
+                return requests.get(f"{base}/admin/login/", timeout=5).status_code == 200
+
+        wait_for(answering, "gunicorn to answer")
+        (worker_pid,) = children_of(server.pid)
+
+        # A reader holds the database: the view's transaction can write, but not commit.
+        reader = sqlite3.connect(site.sqlite_path, isolation_level=None, timeout=60)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM casework_homevisit").fetchall()
+        answer = {}
+        posting = threading.Thread(target=lambda: answer.update(first=_try(sync)))
+        posting.start()
+        try:
+            # The visit's photo is written inside the view's transaction: the request is in it.
+            wait_for(
+                lambda: evidence.exists() and files_in(evidence),
+                "the view to store the visit's photo",
+                timeout=60,
+            )
+            os.kill(worker_pid, signal.SIGKILL)
+            posting.join(timeout=60)
+        finally:
+            reader.execute("COMMIT")
+            reader.close()
+        assert isinstance(answer["first"], requests.ConnectionError)  # the phone got no answer
+        assert site.python(VISITS.format(client_id=client_id)).split() == ["0", "0"]
+
+        # gunicorn starts another worker; the phone sends its queued entry again.
+        wait_for(answering, "gunicorn's new worker")
+        second = sync()
+        assert second.status_code == 200, second.text
+        assert second.json()["status"] == "stored" and "reason" not in second.json()
+        # The answer lost again: the next retry is told it is stored, and stores nothing.
+        third = sync()
+        assert (third.status_code, third.json()["status"], third.json()["reason"]) == (
+            200,
+            "stored",
+            "again",
+        )
+    assert site.python(VISITS.format(client_id=client_id)).split() == ["1", "1"]
+
+
+def _try(call):
+    try:
+        return call()
+    except Exception as exc:  # the answer, or how the connection failed
+        return exc
