@@ -603,3 +603,155 @@ def _try(call):
         return call()
     except Exception as exc:  # the answer, or how the connection failed
         return exc
+
+
+# --- PostgreSQL stopped mid-commit of an import ------------------------------------------------
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+PG_ROWS = 2_000
+
+COMMIT_IN_THE_WORKER = """
+from casework.access.tasks import run_scoped
+from casework.models import ImportBatch
+
+batch = ImportBatch.unscoped.get()
+# What the worker runs for the commit button (the task is queued; nobody else takes it here).
+print(run_scoped("casework.reconciliation.tasks.commit_import", batch.uploaded_by_id, batch.pk,
+                 batch.attempt))
+"""
+
+AFTER_THE_RESTART = """
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+from casework.access.scope import system_scope
+from casework.models import ImportBatch, Student
+from casework.reconciliation.tasks import start_commit
+
+batch = ImportBatch.unscoped.get()
+client = Client(HTTP_HOST="localhost")
+client.force_login(batch.uploaded_by)
+page = client.get(reverse("casework_imports:detail", args=[batch.pk])).content.decode()
+told = "提交过程中数据库中断，提交未完成。台账未作任何修改，请重新提交。" in page
+offered = reverse("casework_imports:commit", args=[batch.pk]) in page
+before = (batch.status, Student.unscoped.count())
+with system_scope(), override_settings(
+    CASEWORK={**settings.CASEWORK, "IMPORT_INLINE_BYTES": 10**9,
+              "IMPORT_INLINE_UNCOMPRESSED_BYTES": 10**10}
+):
+    start_commit(batch, batch.uploaded_by)  # the commit button again, here
+batch.refresh_from_db()
+ids = list(Student.unscoped.values_list("id_number", flat=True))
+print(*before, told, offered, batch.status, len(ids), len(set(ids)))
+"""
+
+
+class Postgres:
+    """A throwaway server (.ci/postgres) that the test can stop dead and start again."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="casework-faults-pg."))  # postgres must reach it
+        self.url = subprocess.run(
+            [str(ROOT / ".ci" / "postgres"), "start", str(self.dir)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.strip()
+        self.port = (self.dir / "port").read_text().strip()
+        self.bin = PG_BIN[-1].parent
+
+    def pg_ctl(self, *args):
+        command = [str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def stop_dead(self):
+        """As a crash, or the machine's power: no shutdown checkpoint, every session cut."""
+        self.pg_ctl("stop", "-m", "immediate", "-w")
+
+    def start(self):
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        self.pg_ctl("-l", str(self.dir / "server.log"), "-w", "-t", "60", "start", "-o", options)
+
+    def connect(self):
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    def remove(self):
+        subprocess.run(
+            [str(ROOT / ".ci" / "postgres"), "stop", str(self.dir)], check=False, timeout=120
+        )
+
+
+@pytest.fixture
+def postgres():
+    if not PG_BIN:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = Postgres()
+    yield server
+    server.remove()
+
+
+@pytest.mark.slow
+def test_postgresql_stopped_mid_commit_rolls_the_import_back_whole_and_a_retry_commits_once(
+    postgres, tmp_path
+):
+    from tests.test_job_recovery import PREPARE, roll
+
+    site = Site(tmp_path, postgres.url)
+    manage(site.env, "migrate", "--no-input", "-v0")
+    path = tmp_path / "roll.xlsx"
+    path.write_bytes(roll(PG_ROWS))
+    assert site.python(PREPARE.format(path=str(path))).split()[1] == str(PG_ROWS)
+
+    # Hold the commit at its very end: its audit record cannot be inserted while this lock is
+    # held, so the whole roll is written, in the transaction, and not committed.
+    holder = postgres.connect()
+    holder.execute("BEGIN")
+    holder.execute("LOCK TABLE casework_accesslog IN SHARE MODE")
+    watcher = postgres.connect()
+
+    def commit_waits_on_the_lock():
+        return watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND query ILIKE '%casework_accesslog%'"
+        ).fetchone()[0]
+
+    log = (tmp_path / "commit.log").open("w")
+    commit = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", textwrap.dedent(COMMIT_IN_THE_WORKER)],
+        cwd=ROOT,
+        env={**site.env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    try:
+        wait_for(commit_waits_on_the_lock, "the commit to have written the roll", timeout=120)
+        postgres.stop_dead()
+        # The worker lost its connection mid-transaction; it waits for the database to record
+        # why (JOB_DATABASE_WAIT), so it is still there.
+        assert commit.poll() is None, (tmp_path / "commit.log").read_text()[-3000:]
+        postgres.start()
+        out, _ = commit.communicate(timeout=120)
+    finally:
+        if commit.poll() is None:
+            commit.kill()
+        log.close()
+        for connection in (holder, watcher):
+            with contextlib.suppress(Exception):
+                connection.close()
+    assert out.strip().splitlines()[-1] == "preview", (tmp_path / "commit.log").read_text()[-3000:]
+
+    status, students, told, offered, after, stored, distinct = site.python(
+        AFTER_THE_RESTART
+    ).split()
+    assert (status, students) == ("preview", "0")  # rolled back whole: not one child written
+    assert (told, offered) == ("True", "True")  # the reason, in Chinese, and the commit button
+    assert (after, stored, distinct) == ("committed", str(PG_ROWS), str(PG_ROWS))
