@@ -469,6 +469,15 @@ visits = HomeVisit.unscoped.filter(client_id={client_id!r})
 print(visits.count(), Attachment.unscoped.filter(home_visit__in=visits).count())
 """
 
+SWEEP_EVIDENCE = """
+from casework.evidence.services import delete_orphan_files
+from casework.models import Attachment
+
+assert delete_orphan_files(older_than=0) >= 1
+names = Attachment.unscoped.values_list("file", "thumbnail").get()
+print(",".join(name for name in names if name))
+"""
+
 
 def free_port():
     with socket.socket() as s:
@@ -596,6 +605,10 @@ def test_a_gunicorn_worker_killed_mid_sync_of_a_visit_stores_it_once_on_the_retr
             "again",
         )
     assert site.python(VISITS.format(client_id=client_id)).split() == ["1", "1"]
+    # The photo the killed request wrote has no record; the daily sweep deletes it and keeps
+    # the stored visit's files.
+    kept = site.python(SWEEP_EVIDENCE)
+    assert files_in(evidence) == sorted(kept.split(","))
 
 
 def _try(call):
@@ -755,3 +768,28 @@ def test_postgresql_stopped_mid_commit_rolls_the_import_back_whole_and_a_retry_c
     assert (status, students) == ("preview", "0")  # rolled back whole: not one child written
     assert (told, offered) == ("True", "True")  # the reason, in Chinese, and the commit button
     assert (after, stored, distinct) == ("committed", str(PG_ROWS), str(PG_ROWS))
+
+
+@pytest.mark.django_db
+def test_the_evidence_sweep_deletes_only_old_files_without_a_record(
+    client, two_schools, media_root
+):
+    from casework.evidence.services import delete_orphan_files
+    from casework.evidence.storage import evidence_root
+    from casework.models import Attachment
+    from tests.test_offline import SYNC, entry, photo
+
+    teacher = two_schools["users"]["teacher_a"]
+    client.force_login(teacher)
+    data = entry(two_schools["case_a"], teacher)
+    assert client.post(SYNC, {**data, "photos": photo()}).json()["status"] == "stored"
+    root = evidence_root()
+    orphan = root / "1" / "left-by-a-killed-request.jpg"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"photo")
+    stored = {n for n in Attachment.unscoped.values_list("file", "thumbnail").get() if n}
+
+    assert delete_orphan_files() == 0  # young: its transaction may still be under way
+    assert orphan.exists()
+    assert delete_orphan_files(now=time.time() + 2 * 60 * 60) == 1
+    assert set(files_in(root)) == stored
