@@ -238,6 +238,7 @@ def run_job(job):
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
     )
+    rows = None
     try:
         # The filters' choices are scoped as in the request.
         with user_scope(job.user), translation.override(language_of(job.user)):
@@ -268,6 +269,10 @@ def run_job(job):
             job.message = str(exc)[:1000]
         raise
     finally:
+        if rows is not None:
+            # A write cut short leaves the rows' database cursor open (a server-side cursor on
+            # PostgreSQL) until the generator is collected, in whatever transaction runs then.
+            rows.close()
         job.finished_at = timezone.now()
         job.save(
             update_fields=["status", "progress", "row_count", "file", "message", "finished_at"]
@@ -335,8 +340,13 @@ class _counting:
 
     def __init__(self, rows, job, total):
         self.rows, self.job, self.total, self.count = rows, job, max(total, 1), 0
+        self._passing = None
 
     def __iter__(self):
+        self._passing = self._pass()
+        return self._passing
+
+    def _pass(self):
         for row in self.rows:
             self.count += 1
             if self.count % PROGRESS_EVERY == 0:
@@ -344,6 +354,13 @@ class _counting:
                     progress=min(99, self.count * 100 // self.total), heartbeat_at=timezone.now()
                 )
             yield row
+
+    def close(self):
+        """Close the rows (and their cursor) now, read to the end or not."""
+        if self._passing is not None:
+            self._passing.close()
+        if hasattr(self.rows, "close"):
+            self.rows.close()
 
 
 def delete_old_exports(days=None, now=None):
