@@ -22,6 +22,9 @@ DEFAULTS = {
     # many seconds died with its worker: it is marked interrupted and can be started again.
     # Keep it above Q_CLUSTER's timeout (600 s), after which django-q2 stops any task.
     "JOB_STALE_AFTER": 15 * 60,
+    # A commit in the worker whose database stopped waits this many seconds for it to come
+    # back, to put the import back to its preview with the reason; past that, the sweep does.
+    "JOB_DATABASE_WAIT": 120,
     # Larger uploads are refused (about 300,000 rows of a typical roll).
     "IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
     # An upload that unpacks to more than this is read by the worker too, whatever its size.

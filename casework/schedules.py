@@ -78,6 +78,12 @@ SCHEDULES = [
         func="casework.access.tasks.purge_old_audit",
         at=datetime.time(3, 30),
     ),
+    # Evidence files whose record was never committed (a killed request) are deleted.
+    Scheduled(
+        name="casework.evidence.delete_orphans",
+        func="casework.evidence.services.delete_orphan_evidence",
+        at=datetime.time(3, 45),
+    ),
     # 一月一督查: the month's sample of case files is drawn at 06:00 on the first.
     Scheduled(
         name="casework.review.draw_sample",

@@ -1,11 +1,15 @@
 """Keeping and deleting evidence: the one path every form and view goes through."""
 
+import time
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from casework.access.tasks import system_task
 from casework.evidence.models import Attachment
+from casework.evidence.storage import evidence_root
 
 #: The field of ``Attachment`` that points to a record of each model.
 TARGET_FIELD = {
@@ -68,3 +72,38 @@ def delete_attachment(attachment, user):
             user=user,
             data={"attachment": attachment.pk, "name": attachment.original_name},
         )
+
+
+#: A file younger than this may belong to a transaction still under way.
+ORPHAN_AFTER_SECONDS = 60 * 60
+
+
+def delete_orphan_files(older_than=ORPHAN_AFTER_SECONDS, now=None):
+    """Delete files in the evidence folder that no attachment names; returns how many.
+
+    ``attach`` writes the file before the attachment's row, inside the caller's transaction:
+    a transaction that never commits (the request's process killed, the database stopped, a
+    duplicate offline sync refused) leaves the file without a record. Nothing lists or serves
+    it, but it holds a child's photo or a signed form, so it does not stay.
+    """
+    root = evidence_root()
+    if not root.is_dir():
+        return 0
+    named = set()
+    for file, thumbnail in Attachment.unscoped.values_list("file", "thumbnail").iterator():
+        named.update((file, thumbnail))
+    cutoff = (now or time.time()) - older_than
+    deleted = 0
+    for path in root.rglob("*"):
+        if not path.is_file() or path.relative_to(root).as_posix() in named:
+            continue
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
+@system_task
+def delete_orphan_evidence():
+    """Daily: evidence files left without a record by a transaction that never committed."""
+    return delete_orphan_files()

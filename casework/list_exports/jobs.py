@@ -15,9 +15,12 @@ anything else (a property) must be declared in the view set's ``export_lookups``
 ``{name: (lookups, function)}``.
 """
 
+import contextlib
 import csv
 import datetime
+import errno
 import operator
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,7 @@ from django.core.files import File
 from django.db import models
 from django.test import RequestFactory
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from casework.access.scope import scope_for_user, user_scope
 from casework.choices import choice_labels
@@ -146,14 +150,53 @@ def write_xlsx(path, headings, rows, titled=None):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    _sheets_beside(workbook, Path(path).parent)
     if titled:
         sheet = new_titled_sheet(workbook, *titled)
     else:
         sheet = workbook.create_sheet(title="Sheet1")
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+    try:
+        sheet.append(headings)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    except BaseException:
+        _remove_sheet_files(workbook)
+        raise
+
+
+def _sheets_beside(workbook, folder):
+    """Write each sheet's XML into ``folder`` rather than the system's temporary folder.
+
+    openpyxl writes a write-only sheet to a temporary file of its own (``openpyxl.*``), removed
+    by ``save``; a killed worker would leave it, with the children's data, where nothing looks.
+    In the job's folder the sweep of dead jobs removes it.
+    """
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+    create = workbook.create_sheet
+
+    def create_sheet(*args, **kwargs):
+        sheet = create(*args, **kwargs)
+        out = str(folder / f"sheet{len(workbook.worksheets)}.xml")
+        ALL_TEMP_FILES.append(out)  # as openpyxl's own: its save removes it from the list
+        sheet._writer = WorksheetWriter(sheet, out=out)
+        sheet._writer.write_top()
+        return sheet
+
+    workbook.create_sheet = create_sheet
+
+
+def _remove_sheet_files(workbook):
+    """The sheets' files of a failed write (``save`` removes them after a good one)."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            writer.close()
+        with contextlib.suppress(OSError, ValueError):
+            writer.cleanup()
 
 
 def write_csv(path, headings, rows, titled=None):
@@ -195,6 +238,7 @@ def run_job(job):
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
     )
+    rows = None
     try:
         # The filters' choices are scoped as in the request.
         with user_scope(job.user), translation.override(language_of(job.user)):
@@ -202,20 +246,33 @@ def run_job(job):
             columns = export_columns(view, queryset)
             total = queryset.count()
             rows = _counting(iter_rows(queryset, columns), job, total)
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"export.{job.format}"
+            # The job's folder goes, with whatever was written, however the run ends; if the
+            # worker is killed, the sweep that marks the job interrupted removes it.
+            with _job_folder(job.pk) as folder:
+                path = folder / f"export.{job.format}"
                 titled = (job.listed_model.snippet_viewset.export_filename, view, job.user)
                 WRITERS[job.format](path, [c.heading for c in columns], rows, titled)
-                with path.open("rb") as f:
-                    job.file.save(path.name, File(f), save=False)
+                _keep(job, path)
         job.row_count = rows.count if hasattr(rows, "count") else total
         job.status = ExportJob.Status.DONE
         job.progress = 100
     except Exception as exc:  # the page says it failed; the worker's log has the traceback
         job.status = ExportJob.Status.FAILED
-        job.message = str(exc)[:1000]
+        job.file = ""
+        if disk_full(exc):
+            with translation.override(settings.LANGUAGE_CODE):
+                job.message = _(
+                    "The server's disk is full: the export was not written and no file was kept. "
+                    "Tell the site's administrators, then start the export again."
+                )
+        else:
+            job.message = str(exc)[:1000]
         raise
     finally:
+        if rows is not None:
+            # A write cut short leaves the rows' database cursor open (a server-side cursor on
+            # PostgreSQL) until the generator is collected, in whatever transaction runs then.
+            rows.close()
         job.finished_at = timezone.now()
         job.save(
             update_fields=["status", "progress", "row_count", "file", "message", "finished_at"]
@@ -223,13 +280,73 @@ def run_job(job):
     return job
 
 
+def job_folder(job_pk):
+    """Where the job's file is written before it is complete: the system's temporary folder."""
+    return Path(tempfile.gettempdir()) / "casework-exports" / f"job-{job_pk}"
+
+
+def remove_job_folder(job_pk):
+    shutil.rmtree(job_folder(job_pk), ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _job_folder(job_pk):
+    folder = job_folder(job_pk)
+    remove_job_folder(job_pk)  # an earlier attempt's, killed
+    folder.parent.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=0o700)
+    try:
+        yield folder
+    finally:
+        remove_job_folder(job_pk)
+
+
+#: What the operating system says when a file cannot grow: the disk, the quota, the file size
+#: limit (RLIMIT_FSIZE).
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full(exc):
+    """True if ``exc`` (or what caused it) says that a file could not grow.
+
+    The xlsx writer's lxml does not raise OSError but ``SerialisationError("IO_ENOSPC")``.
+    """
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            return True
+        if str(exc) in {f"IO_{errno.errorcode[code]}" for code in DISK_FULL}:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _keep(job, path):
+    """Copy the finished file into storage; a copy cut short (a full disk) is removed."""
+    storage = job.file.storage
+    name = job.file.field.generate_filename(job, path.name)
+    try:
+        with path.open("rb") as f:
+            name = storage.save(name, File(f), max_length=job.file.field.max_length)
+    except BaseException:
+        # Django's FileSystemStorage leaves what it wrote of a failed copy under its name.
+        if storage.exists(name):
+            storage.delete(name)
+        raise
+    job.file.name = name
+
+
 class _counting:
     """Pass rows through, counting them and writing the job's progress now and then."""
 
     def __init__(self, rows, job, total):
         self.rows, self.job, self.total, self.count = rows, job, max(total, 1), 0
+        self._passing = None
 
     def __iter__(self):
+        self._passing = self._pass()
+        return self._passing
+
+    def _pass(self):
         for row in self.rows:
             self.count += 1
             if self.count % PROGRESS_EVERY == 0:
@@ -237,6 +354,13 @@ class _counting:
                     progress=min(99, self.count * 100 // self.total), heartbeat_at=timezone.now()
                 )
             yield row
+
+    def close(self):
+        """Close the rows (and their cursor) now, read to the end or not."""
+        if self._passing is not None:
+            self._passing.close()
+        if hasattr(self.rows, "close"):
+            self.rows.close()
 
 
 def delete_old_exports(days=None, now=None):

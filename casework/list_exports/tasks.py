@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from casework.access.tasks import enqueue, system_task
 from casework.jobs import begin_run, next_attempt
 from casework.list_exports.jobs import delete_old_exports as delete
-from casework.list_exports.jobs import run_job
+from casework.list_exports.jobs import remove_job_folder, run_job
 from casework.list_exports.models import ExportJob
 
 _WAITING = [ExportJob.Status.PENDING]
@@ -52,11 +52,17 @@ def restart_export(job):
 def interrupt_stale(jobs=None, now=None):
     """Mark exports whose worker died as interrupted; their half-written file was never kept."""
     stale = (ExportJob.objects.all() if jobs is None else jobs).stale(now)
+    dead = list(stale.values_list("pk", flat=True))
+    if not dead:
+        return 0
     with translation.override(settings.LANGUAGE_CODE):
-        return stale.update(
+        marked = stale.filter(pk__in=dead).update(
             status=ExportJob.Status.INTERRUPTED,
             message=_("The export stopped because the background worker stopped; start it again."),
         )
+    for pk in dead:  # what the dead run wrote of its file, on this machine
+        remove_job_folder(pk)
+    return marked
 
 
 @system_task

@@ -23,6 +23,7 @@ from casework.monthly.models import (  # isort: skip
     LeaderApprovalTask,
     LeaderApprovalTaskState,
     MonthlyReport,
+    MonthlyReportDelivery,
     MonthlyReportRow,
 )
 from casework.reconciliation.models import (  # isort: skip
@@ -69,6 +70,7 @@ __all__ = [
     "LeaderApprovalTask",
     "LeaderApprovalTaskState",
     "MonthlyReport",
+    "MonthlyReportDelivery",
     "MonthlyReportRow",
     "School",
     "Student",

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -252,6 +253,39 @@ class MonthlyReportRow(models.Model):
     def approval(self):
         """The leader's approval of this row in the current review, if given."""
         return self.report.leader_approvals().get(self.leader)
+
+
+class MonthlyReportDelivery(models.Model):
+    """One recipient's copy of an approved month, sent (``casework.monthly.tasks.submit_report``).
+
+    Recorded as each e-mail is handed over, so that a sending cut short (the worker killed)
+    resumes with the recipients not yet served and sends nobody the same revision twice.
+    """
+
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("report")
+    )
+    #: The approved revision sent: a correction, approved again, is a new sending.
+    revision_id = models.PositiveBigIntegerField(_("revision"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sending of a month")
+        verbose_name_plural = _("sendings of a month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "revision_id", "recipient"], name="casework_delivery_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} → {self.recipient}"
 
 
 class LeaderApprovalTaskState(TaskState):

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
+from django.core.mail.utils import DNS_NAME
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +16,7 @@ from casework.access.tasks import system_task
 from casework.conf import conf
 from casework.dates import chinese_date
 from casework.links import absolute
-from casework.monthly.models import MonthlyReport
+from casework.monthly.models import MonthlyReport, MonthlyReportDelivery
 from casework.monthly.notifications import leaders_named, office_staff
 from casework.monthly.workbook import XLSX, checklist_title, monthly_workbook
 
@@ -110,7 +111,15 @@ def flag_overdue_reports(today=None):
 
 
 def submit_report(report_id):
-    """Send the approved month, as attachment 2, to the Planning and Finance Office."""
+    """Send the approved month, as attachment 2, to the Planning and Finance Office.
+
+    Each recipient's copy is recorded as it is handed over (``MonthlyReportDelivery``): a sending
+    cut short by a killed worker resumes, when django-q2 delivers the task again or the daily
+    run finds the month not yet sent, with the recipients not yet served. Each e-mail's
+    Message-ID is made of the report, the revision and the recipient, so that the one copy a
+    kill between the handover and its record could send twice is the same message to the mail
+    system.
+    """
     report = MonthlyReport.objects.filter(pk=report_id, live=True).first()
     if report is None:
         return 0
@@ -118,26 +127,40 @@ def submit_report(report_id):
     if not recipients:
         logger.warning("Nobody in %s to send %s to; it stays approved.", receiving_office(), report)
         return 0
+    revision = report.live_revision_id
+    served = set(
+        MonthlyReportDelivery.objects.filter(report=report, revision_id=revision).values_list(
+            "recipient_id", flat=True
+        )
+    )
     workbook = monthly_workbook(report)
     with translation.override(settings.LANGUAGE_CODE):
         filename = f"{checklist_title()}-{report.month:%Y-%m}.xlsx"
         for user in recipients:
+            if user.pk in served:
+                continue
             message = EmailMessage(
                 _("%(report)s, approved by the responsible leaders") % {"report": report},
                 _("The approved checklist is attached. History and revisions: %(url)s")
                 % {"url": edit_url(report)},
                 to=[user.email],
+                headers={
+                    "Message-ID": f"<casework.monthly.{report.pk}.{revision}.{user.pk}@{DNS_NAME}>"
+                },
             )
             message.attach(filename, workbook, XLSX)
             message.send()
+            MonthlyReportDelivery.objects.get_or_create(
+                report=report, revision_id=revision, recipient=user
+            )
     resent = report.submitted_at is not None
     # The first sending is what counts against the deadline; a correction is sent again.
     MonthlyReport.objects.filter(pk=report.pk).update(
         submitted_at=Coalesce("submitted_at", timezone.now())
     )
-    log(
-        instance=report,
-        action="casework.submit",
-        data={"recipients": [u.get_username() for u in recipients], "correction": resent},
-    )
-    return len(recipients)
+    data = {"recipients": [u.get_username() for u in recipients], "correction": resent}
+    if served:  # a sending that was cut short, finished now
+        data["resumed"] = True
+        data["sent_before"] = [u.get_username() for u in recipients if u.pk in served]
+    log(instance=report, action="casework.submit", data=data)
+    return len(recipients) - len(served & {u.pk for u in recipients})

@@ -1,10 +1,11 @@
 """Committing the accepted rows of a checked list to the ledger, in one transaction per chunk."""
 
 import logging
+import time
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -59,8 +60,15 @@ def commit_batch(batch, user):
     return run_commit(batch, user)
 
 
-def run_commit(batch, user):
-    """Write the accepted rows of a claimed batch, all of them or none; returns the batch."""
+def run_commit(batch, user, wait_for_database=0):
+    """Write the accepted rows of a claimed batch, all of them or none; returns the batch.
+
+    If the database itself fails (stopped, restarted, the connection cut) the transaction is
+    lost whole, and so is the chance to say so: the failure is then recorded once the database
+    answers again, waiting up to ``wait_for_database`` seconds (the worker waits; a request
+    does not). Past that the batch stays as being committed until the stale-job sweep puts it
+    back to its preview.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         try:
             with transaction.atomic():
@@ -88,17 +96,46 @@ def run_commit(batch, user):
                 )
         except Exception:
             logger.exception("Committing import %s failed", batch.pk)
-            _update(
-                batch,
-                status=ImportBatch.Status.PREVIEW,
-                progress=0,
-                message=_(
-                    "The commit failed and nothing was written. Try again; if it fails again, "
-                    "tell the site's administrators."
-                ),
-            )
+            try:
+                _update(
+                    batch,
+                    status=ImportBatch.Status.PREVIEW,
+                    progress=0,
+                    message=_(
+                        "The commit failed and nothing was written. Try again; if it fails "
+                        "again, tell the site's administrators."
+                    ),
+                )
+            except DatabaseError:
+                _record_database_lost(batch, wait_for_database)
     batch.refresh_from_db()
     return batch
+
+
+def _record_database_lost(batch, wait):
+    """Put the batch back to its preview once the database answers again; raise if it does not."""
+    deadline = time.monotonic() + wait
+    while True:
+        connection.close()  # the broken connection; the next query opens a new one
+        try:
+            # Only this run's claim: a user who restarted meanwhile has a newer attempt.
+            ImportBatch.unscoped.filter(
+                pk=batch.pk, status=ImportBatch.Status.COMMITTING, attempt=batch.attempt
+            ).update(
+                status=ImportBatch.Status.PREVIEW,
+                progress=0,
+                heartbeat_at=timezone.now(),
+                message=_(
+                    "The database stopped during the commit. Nothing was written to the "
+                    "ledger; commit again."
+                ),
+            )
+            return
+        except DatabaseError:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("Import %s: waiting for the database to record the failure", batch.pk)
+            time.sleep(1)
 
 
 def _commit(batch):

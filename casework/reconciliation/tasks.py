@@ -41,7 +41,8 @@ def commit_import(batch_id, attempt=None):
     """Commit the accepted rows of a claimed import, as the user who committed it."""
     if not begin_run(ImportBatch.unscoped, batch_id, attempt, [ImportBatch.Status.COMMITTING]):
         return "superseded"
-    return run_commit(ImportBatch.unscoped.get(pk=batch_id), acting_user()).status
+    batch = ImportBatch.unscoped.get(pk=batch_id)
+    return run_commit(batch, acting_user(), wait_for_database=conf.JOB_DATABASE_WAIT).status
 
 
 def start_reading(batch, user):
