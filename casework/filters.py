@@ -13,6 +13,7 @@ from wagtail.admin.active_filters import (
 from wagtail.admin.filters import WagtailFilterSet
 
 from casework.access.rules import teachers_for
+from casework.access.scope import scope_for_user
 from casework.choices import ChildState, Concern, LeaveReason, RiskLevel
 from casework.models import Case, ChecklistItem, Finding, HomeVisit, School, Student
 from casework.people import display_name
@@ -32,6 +33,29 @@ class BooleanFilterAdapter(BaseFilterAdapter):
 
 
 register_filter_adapter_class(django_filters.BooleanFilter, BooleanFilterAdapter)
+
+
+class ScopedFilterSet(WagtailFilterSet):
+    """Offers only the filters that mean something in the user's scope.
+
+    A school's staff see one school, so no school filter. The bureau gets no paired-teacher
+    filter: across a district it would list every teacher (hundreds of names), and the bureau
+    finds a case by its school or the child's name.
+    """
+
+    #: Offered to the bureau only.
+    bureau_filters = ("school",)
+    #: Offered to a school's staff only.
+    school_staff_filters = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        hidden = (
+            self.school_staff_filters if scope_for_user(user).all_schools else self.bureau_filters
+        )
+        for name in hidden:
+            self.filters.pop(name, None)
 
 
 def schools(request):
@@ -55,7 +79,7 @@ def teachers(request):
     return people.only("pk", "username", "first_name", "last_name")
 
 
-class StudentFilterSet(WagtailFilterSet):
+class StudentFilterSet(ScopedFilterSet):
     school = django_filters.ModelChoiceFilter(
         label=_("school"), queryset=schools, widget=QuickSelect
     )
@@ -77,7 +101,9 @@ class StudentFilterSet(WagtailFilterSet):
         fields = []
 
 
-class CaseFilterSet(WagtailFilterSet):
+class CaseFilterSet(ScopedFilterSet):
+    school_staff_filters = ("teacher",)
+
     school = django_filters.ModelChoiceFilter(
         label=_("school"), field_name="student__school", queryset=schools, widget=QuickSelect
     )
@@ -120,7 +146,7 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.annotate(latest_reason=Subquery(latest)).filter(latest_reason=value)
 
 
-class VisitFilterSet(WagtailFilterSet):
+class VisitFilterSet(ScopedFilterSet):
     school = django_filters.ModelChoiceFilter(
         label=_("school"),
         field_name="case__student__school",
@@ -137,7 +163,7 @@ class VisitFilterSet(WagtailFilterSet):
         fields = ["mode"]
 
 
-class FindingFilterSet(WagtailFilterSet):
+class FindingFilterSet(ScopedFilterSet):
     school = django_filters.ModelChoiceFilter(
         label=_("school"), queryset=schools, widget=QuickSelect
     )

@@ -204,10 +204,28 @@ def test_case_list_filters_and_search(office_client, two_schools):
     assert names({"concern": "left_behind"}) == {"逾期学生"}
     assert names({"checklist_item": overdue.checklist_item.pk}) == {"逾期学生"}
     assert names({"overdue": "true"}) == {"逾期学生"}
-    assert names({"teacher": d["users"]["teacher_b"].pk}) == {"乙校学生赵小红"}
     assert names({"q": "赵小红"}) == {"乙校学生赵小红"}
     spaced = " ".join(d["student_a"].id_number[i : i + 6] for i in (0, 6, 12))
     assert names({"q": spaced}) == {"甲校学生王小明"}
+
+
+@pytest.mark.django_db
+def test_each_role_is_offered_the_case_filters_of_its_scope(client, two_schools):
+    """The bureau filters by school, not by teacher (every teacher of the district would be
+    listed); a school's staff filter by their school's teachers, not by school (they see one)."""
+    d = two_schools
+    listing = url(Case, "list")
+    client.force_login(d["users"]["office"])
+    office = client.get(listing).content.decode()
+    assert 'name="school"' in office and 'name="teacher"' not in office
+    client.force_login(d["users"]["manager_a"])
+    manager = client.get(listing).content.decode()
+    assert 'name="teacher"' in manager and 'name="school"' not in manager
+    second = f.make_case(
+        f.make_student(d["a"], name="甲校学生李小花"), teacher=d["users"]["manager_a"]
+    )
+    body = client.get(listing, {"teacher": d["users"]["teacher_a"].pk}).content.decode()
+    assert "甲校学生王小明" in body and second.student.name not in body
 
 
 @pytest.mark.django_db
