@@ -127,14 +127,16 @@ def _stale(items, today, cases, findings):
     with_open = {(r["checklist_item"], r["school"]) for r in cases} | {
         (r["checklist_item"], r["school"]) for r in findings
     }
-    recent = Q(opened_on__gte=since) | Q(closed_on__gte=since)
+    # A case moved if it was opened, closed or visited lately. The visits are looked up by date
+    # and their cases by key: joining each visit to its case and child was 3× slower, and one
+    # query for both conditions slower than two.
+    visited = HomeVisit.objects.filter(visited_on__gte=since).values("case_id")
+    of_items = Case.objects.filter(checklist_item__in=items)
     moved = (
-        _pairs(
-            HomeVisit.objects.filter(case__checklist_item__in=items, visited_on__gte=since),
-            "case__checklist_item",
-            "case__student__school",
+        _pairs(of_items.filter(pk__in=visited), "checklist_item")
+        | _pairs(
+            of_items.filter(Q(opened_on__gte=since) | Q(closed_on__gte=since)), "checklist_item"
         )
-        | _pairs(Case.objects.filter(recent, checklist_item__in=items), "checklist_item")
         | _pairs(
             Finding.objects.filter(checklist_item__in=items).filter(
                 Q(found_on__gte=since) | Q(closed_on__gte=since)
