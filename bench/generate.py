@@ -112,7 +112,12 @@ class Generator:
             School.unscoped.filter(name__startswith=SCHOOL_PREFIX),
             Row.objects.all(),
         ):
-            queryset._raw_delete(queryset.db)
+            if queryset.model is get_user_model():
+                # What refers to the staff (group memberships, Wagtail's user profiles, …)
+                # goes with them: a raw delete leaves it, and PostgreSQL refuses.
+                queryset.delete()
+            else:
+                queryset._raw_delete(queryset.db)
 
     def existing_size(self):
         from casework.models import Case, HomeVisit, School, Student, SupportRecord
@@ -392,40 +397,10 @@ class CopyGenerator(Generator):
     """
 
     def copy(self, model, columns, rows):
-        """COPY rows (tuples of the attnames ``columns``) into model's table; every other
-        column gets what a fresh instance holds (its default, "" or None; now for auto_now)."""
-        from django.db import connection
-        from django.utils import timezone
-
         started = time.perf_counter()
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        blank = model()
-        now = timezone.now()
-        template = [
-            now
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else getattr(blank, f.attname)
-            for f in fields
-        ]
-        position = {f.attname: i for i, f in enumerate(fields)}
-        at = [position[c] for c in columns]
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        connection.ensure_connection()
-        count = 0
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    values = template.copy()
-                    for i, value in zip(at, row, strict=True):
-                        values[i] = value
-                    copy.write_row(values)
-                    count += 1
-            cursor.execute(f"SELECT id FROM {table} ORDER BY id")  # noqa: S608
-            ids = [r[0] for r in cursor.fetchall()]
-        assert len(ids) == count, (len(ids), count)
+        ids = copy_rows(model, columns, rows)
         elapsed = time.perf_counter() - started
-        self.log(f"  {model.__name__:<14} {count:>9,} in {elapsed:6.1f} s (COPY)")
+        self.log(f"  {model.__name__:<14} {len(ids):>9,} in {elapsed:6.1f} s (COPY)")
         return ids
 
     def make_staff(self, schools):
@@ -577,6 +552,39 @@ class CopyGenerator(Generator):
                 yield (self.name(), f"{k:018d}", self.day_within(6 * 365))
 
         self.copy(Row, ["name", "number", "opened_on"], rows())
+
+
+def copy_rows(model, columns, rows):
+    """COPY rows (tuples of the attnames ``columns``) into model's table on PostgreSQL; every
+    other column gets what a fresh instance holds (its default, "" or None; now for auto_now).
+    Returns the table's ids in order: those of the rows, if it was empty (one COPY assigns its
+    serial ids in row order)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    blank = model()
+    now = timezone.now()
+    template = [
+        now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else getattr(blank, f.attname)
+        for f in fields
+    ]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    at = [position[c] for c in columns]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = template.copy()
+                for i, value in zip(at, row, strict=True):
+                    values[i] = value
+                copy.write_row(values)
+        cursor.execute(f"SELECT id FROM {table} ORDER BY id")  # noqa: S608
+        return [r[0] for r in cursor.fetchall()]
 
 
 def analyze():

@@ -708,7 +708,7 @@ def main(argv=None):
             )
             continue
         if not quiet:
-            print(f"  measuring {key} ({time.strftime('%H:%M:%S')})", flush=True)
+            print(f"  measuring {key} ({time.strftime('%H:%M:%S', time.gmtime())} UTC)", flush=True)
         results.extend(measure(bench))
 
     if args.json:
