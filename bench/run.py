@@ -474,7 +474,8 @@ def export_all_cases(bench):
             f" ({figures['rss_before_mb']:.0f} MB before)",
             baseline="baseline export",
             ratio_target=EXPORT_RATIO_TARGET,
-            target_ms=EXPORT_TARGET_MS,
+            # A province's export takes what its rows take; its memory is what must stay flat.
+            target_ms=None if bench.size_name in POSTGRES_ONLY else EXPORT_TARGET_MS,
             peak_mb=max(r["peak_rss_mb"] for r in runs),
             peak_target_mb=EXPORT_PEAK_MB,
         )
@@ -574,7 +575,7 @@ def ms(value):
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def print_table(results, out=sys.stdout, compared=None):
+def print_table(results, out=sys.stdout, compared=None, size_name="default"):
     baselines = baselines_of(results)
     header = ["measurement", "as", "median ms", "cpu ms", "queries", "× baseline", "× (cpu)"]
     header += ["peak MB", "target"]
@@ -628,6 +629,13 @@ def print_table(results, out=sys.stdout, compared=None):
         " every page's query count the same on a small data set (--queries-vs small).",
         file=out,
     )
+    if size_name in POSTGRES_ONLY:
+        print(
+            f"At size {size_name}: the case list at most {PROVINCE_PAGE_RATIO_TARGET}× the"
+            f" baseline list; the export's peak under {EXPORT_PEAK_MB} MB (flat: 129–150 MB at"
+            " the default size), no time target; the reconciliation timed, no target.",
+            file=out,
+        )
 
 
 def queries_on(size):
@@ -728,9 +736,10 @@ def main(argv=None):
         f"\nBenchmark, size {args.size} ({', '.join(f'{k} {v:,}' for k, v in size.items())}),"
         f" {describe_database()}, Django {django.get_version()}; generated in {generated:.0f} s;"
         f" median of {args.runs} runs; {os.cpu_count()} cores,"
-        f" load average {os.getloadavg()[0]:.1f} at the end\n"
+        f" load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)"
+        " at the end\n"
     )
-    print_table(results, compared=args.queries_vs)
+    print_table(results, compared=args.queries_vs, size_name=args.size)
 
 
 if __name__ == "__main__":
