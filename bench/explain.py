@@ -44,10 +44,19 @@ def list_queries(bench):
         yield name, who, url, [q["sql"] for q in queries.captured_queries]
 
 
+def shorten(sql):
+    """The query with its list of selected columns left out (…), when it is long."""
+    head, sep, rest = sql.partition(" FROM ")
+    if sep and len(head) > 120 and head.startswith("SELECT "):
+        return f"SELECT … FROM {rest}"
+    return sql
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="province")
     parser.add_argument("--all", action="store_true", help="every query, not only the cases'")
+    parser.add_argument("--full-sql", action="store_true", help="the selected columns too")
     args = parser.parse_args(argv)
     setup_django()
     from django.db import connection
@@ -71,7 +80,7 @@ def main(argv=None):
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 plan = "\n".join(r[0] for r in cursor.fetchall())
-            print(f"\n```sql\n{sql}\n```\n\n```\n{plan}\n```")
+            print(f"\n```sql\n{sql if args.full_sql else shorten(sql)}\n```\n\n```\n{plan}\n```")
 
 
 if __name__ == "__main__":
