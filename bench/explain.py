@@ -4,8 +4,8 @@
 
 On a data set bench/generate.py made (it keeps it: --reuse): fetches the case list (first page,
 filtered, searched) as the teacher and as the office, as bench/run.py does, captures the queries
-that read cases and prints each with its plan. --all prints every query's plan, not only the
-ones over the case table (the session, the user, the filters' choices).
+that read cases or children (the search) and prints each with its plan. --all prints every query's plan, not only the
+ones over the case, student and baseline tables (the session, the user, the filters' choices).
 """
 
 import argparse
@@ -72,7 +72,8 @@ def main(argv=None):
         print(f"\n## {name} — {who} — {url} ({len(sqls)} queries)")
         for sql in sqls:
             if not args.all and not any(
-                table in sql for table in ('FROM "casework_case"', 'FROM "bench_baseline_row"')
+                f'FROM "{table}"' in sql
+                for table in ("casework_case", "casework_student", "bench_baseline_row")
             ):
                 continue
             if not sql.lstrip().upper().startswith("SELECT"):
