@@ -58,9 +58,18 @@ messages: venv ## Refresh the translation catalogues and compile them
 	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-wrap --ignore='./casework/*' --ignore='./home/*' --ignore='./.venv/*' --ignore='./tests/*' --ignore='./bench/*'
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: venv ## Generate the data set and print the benchmark table (SIZE=small for a quick run; BENCH_ARGS="--reuse")
-	$(BIN)/python bench/run.py --size $${SIZE:-default} \
-		$$( [ -z "$${DATABASE_URL:-}" ] && [ "$${SIZE:-default}" != small ] && echo --queries-vs small ) $(BENCH_ARGS)
+bench: venv ## Generate the data set and print the benchmark table (SIZE=small for a quick run; SIZE=province: a million cases on PostgreSQL, DATABASE_URL's or else a throwaway server; BENCH_ARGS="--reuse")
+	@if [ "$${SIZE:-default}" = province ]; then \
+		case "$${DATABASE_URL:-}" in \
+		postgres://*|postgresql://*) $(BIN)/python bench/run.py --size province $(BENCH_ARGS) ;; \
+		"") echo "== SIZE=province: a throwaway PostgreSQL server (.ci/postgres)"; \
+			.ci/postgres run -- $(BIN)/python bench/run.py --size province $(BENCH_ARGS) ;; \
+		*) echo "SIZE=province runs on PostgreSQL only: unset DATABASE_URL (a throwaway server) or set it to postgres://…" >&2; exit 2 ;; \
+		esac; \
+	else \
+		$(BIN)/python bench/run.py --size $${SIZE:-default} \
+			$$( [ -z "$${DATABASE_URL:-}" ] && [ "$${SIZE:-default}" != small ] && echo --queries-vs small ) $(BENCH_ARGS); \
+	fi
 
 bench-imports: venv ## Time the 数据比对 import (50,000 rows) and reconciliation (100,000 × 100,000)
 	$(BIN)/python bench/imports.py

@@ -17,7 +17,17 @@ SIZES = {
         "support": 200_000,
     },
     "small": {"schools": 20, "students": 6_000, "cases": 4_000, "visits": 16_000, "support": 8_000},
+    # Issue 18: a province, ten times the default in the same proportions (PostgreSQL only).
+    "province": {
+        "schools": 2_000,
+        "students": 1_500_000,
+        "cases": 1_000_000,
+        "visits": 4_000_000,
+        "support": 2_000_000,
+    },
 }
+#: The sizes that only run on PostgreSQL (bench/run.py refuses them on SQLite).
+POSTGRES_ONLY = {"province"}
 
 #: The case whose file is measured has this many visits (issue 8: "a case file with 50 visits").
 CASE_FILE_VISITS = 50
