@@ -17,16 +17,16 @@ temporary folder (removed afterwards unless the run failed):
   run, an upstream of the instances, Host, X-Forwarded-Proto and X-Forwarded-For set as
   docs/deployment.md says.
 
-Then a ramp of steps: at each step more teachers (threads, each with its own HTTPS session, as
-a browser keeps one) log in, then each of them, until the run ends, opens the dashboard, a case
-file of their own and posts a visit to that case, with a pause of 5-15 s (uniform) before each
-request. Visits are posted as the phone's offline queue posts them (the field sync), with an
+Every teacher (a thread with its own HTTPS session, as a browser keeps one) logs in first, a
+few at a time. Then a ramp of steps: at each step more of them set to work, and each, until the
+run ends, opens the dashboard, a case file of their own and posts a visit to that case, with a
+pause of 5-15 s (uniform) before each request. Visits are posted as the phone's offline queue posts them (the field sync), with an
 id made by the client: a visit whose answer was lost is posted again under the same id, and
 afterwards every visit the server accepted must be stored exactly once. At each step the
 workers are given an export of every case and the overdue reminders; they must finish.
 
-Each step's window (--step-seconds) begins once its new teachers have logged in: logins come
-before it (PBKDF2 is slow on purpose, and teachers log in once a day), and are shown apart. The
+The logins are timed apart (PBKDF2 is slow on purpose, and teachers log in once a day); each
+step's window (--step-seconds) begins a few seconds after its teachers set to work. The
 capacity is the largest step for which this and every smaller step had p95 under 500 ms and no
 error. Prints a table (markdown), the jobs' and the writes' checks, and writes the curve of
 teachers vs p95 as an SVG chart (--chart, default docs/benchmark-capacity.svg; none with
@@ -341,7 +341,7 @@ class Ramp:
         )
         self.step, self.timed = 0, False
         self.stop = threading.Event()
-        self.login_slots = threading.Semaphore(2)  # logins a few at a time, as people arrive
+        self.login_slots = threading.Semaphore(4)  # logins a few at a time, as people arrive
 
 
 class Teacher(threading.Thread):
@@ -353,6 +353,7 @@ class Teacher(threading.Thread):
         self.ramp, self.plan = ramp, plan
         self.rng = random.Random(seed)
         self.logged_in = threading.Event()
+        self.active = threading.Event()  # set when the teacher's step begins
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": "casework-load"})
 
@@ -415,6 +416,9 @@ class Teacher(threading.Thread):
             self.logged_in.set()
         if not ok or not self.plan["cases"]:
             return
+        while not self.active.wait(1):
+            if self.ramp.stop.is_set():
+                return
         urls = self.ramp.urls
         while self.pause():
             self.request("dashboard", "GET", urls["dashboard"], 200)
@@ -476,6 +480,7 @@ def summarize(records):
         if kt:
             row["by_kind"][kind] = (len(kt), statistics.median(kt), percentile(kt, 95))
     logins = [r[3] for r in records if r[2] == "login" and r[3] is not None]
+    row["login_p50"] = statistics.median(logins) if logins else None
     row["login_p95"] = percentile(logins, 95) if logins else None
     return row
 
@@ -492,6 +497,20 @@ def served_by(access_log, web_ports):
     except OSError:
         return "no access log"
     return ", ".join(f"{k} {v} requests" for k, v in counts.items())
+
+
+def cpu_sample():
+    """(busy, total) jiffies of the whole machine, and this script's own CPU seconds."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    own = os.times()
+    return sum(fields) - idle, sum(fields), own.user + own.system
+
+
+def cpu_use(before, after, seconds):
+    """The machine's CPU busy (% of all cores) and this script's share (% of one core)."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return 100 * busy / max(total, 1), 100 * (after[2] - before[2]) / seconds
 
 
 def machine():
@@ -513,9 +532,9 @@ def machine():
     return f"{cpu} cores{mem}, {name}"
 
 
-def write_chart(path, steps, capacity, caption):
+def write_chart(path, steps, capacity, captions):
     """The capacity curve as a small SVG: teachers (x) against p95 and p50 (y), the target."""
-    width, height, left, right, top, bottom = 560, 320, 56, 20, 34, 46
+    width, height, left, right, top, bottom = 560, 340, 56, 20, 58, 46
     points = [s for s in steps if s["p95"] is not None]
     xmax = max(s["teachers"] for s in points) * 1.05
     cap_ms = 2000  # higher values are drawn at the top, with their figure
@@ -533,8 +552,9 @@ def write_chart(path, steps, capacity, caption):
         '<rect width="100%" height="100%" fill="#fff"/>',
         f'<text x="{left}" y="16" font-size="13" font-weight="bold">'
         "Teachers vs response time (p95, p50)</text>",
-        f'<text x="{left}" y="29" fill="#555">{html.escape(caption)}</text>',
     ]
+    for i, caption in enumerate(captions):
+        out.append(f'<text x="{left}" y="{31 + 13 * i}" fill="#555">{html.escape(caption)}</text>')
     tick = 100 if ymax <= 1000 else 250 if ymax <= 2000 else 500
     for v in range(0, int(ymax) + 1, tick):
         out.append(
@@ -557,14 +577,14 @@ def write_chart(path, steps, capacity, caption):
         f'transform="rotate(-90 14 {(top + height - bottom) / 2})">ms</text>',
         f'<line x1="{left}" x2="{width - right}" y1="{y(TARGET_MS):.1f}" '
         f'y2="{y(TARGET_MS):.1f}" stroke="#c00" stroke-dasharray="5 4"/>',
-        f'<text x="{width - right - 4}" y="{y(TARGET_MS) - 4:.1f}" text-anchor="end" '
+        f'<text x="{left + 4}" y="{y(TARGET_MS) - 4:.1f}" '
         f'fill="#c00">target: p95 {TARGET_MS} ms</text>',
     ]
     if capacity:
         out.append(
             f'<line x1="{x(capacity):.1f}" x2="{x(capacity):.1f}" y1="{top}" '
             f'y2="{height - bottom}" stroke="#2a7" stroke-dasharray="2 3"/>'
-            f'<text x="{x(capacity) + 4:.1f}" y="{top + 12}" fill="#2a7">'
+            f'<text x="{x(capacity) - 4:.1f}" y="{top + 12}" fill="#2a7" text-anchor="end">'
             f"capacity {capacity}</text>"
         )
     for key, colour in (("p50", "#88a"), ("p95", "#007d7e")):
@@ -581,7 +601,7 @@ def write_chart(path, steps, capacity, caption):
                     f'text-anchor="middle">{s[key]:.0f}</text>'
                 )
     out.append(
-        f'<text x="{width - right}" y="{top + 12}" text-anchor="end">'
+        f'<text x="{width - right}" y="16" text-anchor="end">'
         '<tspan fill="#007d7e">━ p95</tspan>  <tspan fill="#88a">━ p50</tspan>'
         '  <tspan fill="#c00">● with errors</tspan></text>'
     )
@@ -725,7 +745,27 @@ def main(argv=None):
         stats = Stats()
         ramp = Ramp(base, setup["urls"], verify, args.pause, stats)
         plan = setup["plan"]
-        teachers, steps, jobs = [], [], {"exports": [], "reminders": []}
+        steps, jobs = [], {"exports": [], "reminders": []}
+        # Every teacher logs in first, a few at a time; each step then sets more of them to work.
+        print(f"{max(args.steps)} teachers log in …", flush=True)
+        teachers = [Teacher(ramp, plan[i], seed=i) for i in range(max(args.steps))]
+        for t in teachers:
+            t.start()
+        for t in teachers:
+            while not t.logged_in.wait(1):
+                servers.check()
+        logins = summarize(stats.of_step(0))
+        print(
+            f"logins: p50 {logins['login_p50']:.0f} ms, p95 {logins['login_p95']:.0f} ms,"
+            f" {logins['errors']} errors\n",
+            flush=True,
+        )
+        if logins["errors"]:
+            for message in logins["messages"]:
+                print(f"  error: {message}")
+            raise RuntimeError("not every teacher could log in")
+        with stats.lock:
+            stats.records.clear()
         load_before = os.getloadavg()
         started_at = datetime.datetime.now(datetime.UTC)
         print(
@@ -738,39 +778,37 @@ def main(argv=None):
         )
         header = (
             "| teachers | requests | req/s | p50 ms | p95 ms | max ms | errors"
-            " | load avg | p95 < 500 ms, 0 errors |"
+            " | CPU busy | client CPU | load avg | p95 < 500 ms, 0 errors |"
         )
         print(header)
-        print("|" + "---|" * 9, flush=True)
+        print("|" + "---|" * 11, flush=True)
         for k, count in enumerate(args.steps):
             ramp.step, ramp.timed = k, False
-            new = [Teacher(ramp, plan[i], seed=i) for i in range(len(teachers), count)]
-            for t in new:
-                t.start()
-            for t in new:
-                while not t.logged_in.wait(1):
-                    servers.check()
-            teachers += new
+            for t in teachers[:count]:
+                t.active.set()
             ids = last_json(run([py, "manage.py", "shell", "-c", ENQUEUE_CODE.format(step=k)], env))
             jobs["exports"].append(ids["export"])
             jobs["reminders"].append(ids["reminders"])
             time.sleep(args.pause[0])  # the new teachers' first requests spread out
             ramp.timed = True
-            window = time.monotonic()
+            window, cpu_before = time.monotonic(), cpu_sample()
             while time.monotonic() - window < args.step_seconds:
                 time.sleep(1)
                 servers.check()
             ramp.timed = False
             elapsed = time.monotonic() - window
+            busy, client = cpu_use(cpu_before, cpu_sample(), elapsed)
             row = summarize(stats.of_step(k))
             row.update(teachers=count, rate=row["requests"] / elapsed, load=os.getloadavg()[0])
+            row.update(busy=busy, client=client)
             row["ok"] = row["p95"] is not None and row["p95"] < TARGET_MS and not row["errors"]
             steps.append(row)
             p95 = row["p95"] or 0
             print(
                 f"| {count} | {row['requests']} | {row['rate']:.1f} | {row['p50'] or 0:.0f}"
                 f" | {p95:.0f} | {row['max'] or 0:.0f} | {row['errors']}"
-                f" | {row['load']:.1f} | {'yes' if row['ok'] else 'no'} |",
+                f" | {busy:.0f} % | {client:.0f} % | {row['load']:.1f}"
+                f" | {'yes' if row['ok'] else 'no'} |",
                 flush=True,
             )
             if p95 > args.stop_above:
@@ -791,10 +829,7 @@ def main(argv=None):
                 f"{kind} {n}× {p50:.0f} / {p95:.0f}"
                 for kind, (n, p50, p95) in row["by_kind"].items()
             )
-            login = (
-                f"; logins before the window p95 {row['login_p95']:.0f}" if row["login_p95"] else ""
-            )
-            print(f"  {row['teachers']} teachers: {kinds}{login}")
+            print(f"  {row['teachers']} teachers: {kinds}")
             for message in row["messages"]:
                 print(f"    error: {message}")
 
@@ -842,11 +877,13 @@ def main(argv=None):
             f" ({load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f})."
         )
         if args.chart:
-            caption = (
-                f"{started_at:%Y-%m-%d}, {machine()}; nginx, {args.instances} gunicorn,"
-                f" {args.qclusters} qcluster + Redis, PostgreSQL"
-            )
-            write_chart(args.chart, steps, capacity, caption)
+            captions = [
+                f"nginx → {args.instances} gunicorn × {args.workers} workers × {args.threads}"
+                f" threads, {args.qclusters} qcluster + Redis, PostgreSQL; {args.step_seconds:.0f} s"
+                " a step",
+                f"{started_at:%Y-%m-%d %H:%M} UTC, {machine()}",
+            ]
+            write_chart(args.chart, steps, capacity, captions)
             print(f"Chart: {args.chart}")
         failed = not (writes_ok and jobs_ok and capacity >= args.goal)
         return 1 if failed else 0
