@@ -507,6 +507,29 @@ def cpu_sample():
     return sum(fields) - idle, sum(fields), own.user + own.system
 
 
+def stack_cpu(servers, pgdir):
+    """CPU seconds used so far by the servers: their process groups and PostgreSQL's processes."""
+    groups = {process.pid for _name, process, _log, _sig in servers.children}
+    postmaster = None
+    if pgdir:
+        try:
+            postmaster = int((Path(pgdir) / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (Path(entry.path) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid, group = int(entry.name), int(fields[1]), int(fields[2])
+        if group in groups or (postmaster and postmaster in (pid, ppid)):
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_use(before, after, seconds):
     """The machine's CPU busy (% of all cores) and this script's share (% of one core)."""
     busy, total = after[0] - before[0], after[1] - before[1]
@@ -778,10 +801,10 @@ def main(argv=None):
         )
         header = (
             "| teachers | requests | req/s | p50 ms | p95 ms | max ms | errors"
-            " | CPU busy | client CPU | load avg | p95 < 500 ms, 0 errors |"
+            " | machine CPU | servers' CPU | client CPU | load avg | p95 < 500 ms, 0 errors |"
         )
         print(header)
-        print("|" + "---|" * 11, flush=True)
+        print("|" + "---|" * 12, flush=True)
         for k, count in enumerate(args.steps):
             ramp.step, ramp.timed = k, False
             for t in teachers[:count]:
@@ -792,22 +815,26 @@ def main(argv=None):
             time.sleep(args.pause[0])  # the new teachers' first requests spread out
             ramp.timed = True
             window, cpu_before = time.monotonic(), cpu_sample()
+            stack_before = stack_cpu(servers, pgdir)
             while time.monotonic() - window < args.step_seconds:
                 time.sleep(1)
                 servers.check()
             ramp.timed = False
             elapsed = time.monotonic() - window
             busy, client = cpu_use(cpu_before, cpu_sample(), elapsed)
+            stack = stack_cpu(servers, pgdir) - stack_before
             row = summarize(stats.of_step(k))
             row.update(teachers=count, rate=row["requests"] / elapsed, load=os.getloadavg()[0])
-            row.update(busy=busy, client=client)
+            row.update(busy=busy, client=client, cores=stack / elapsed)
+            row["cpu_ms"] = 1000 * stack / max(row["requests"], 1)
             row["ok"] = row["p95"] is not None and row["p95"] < TARGET_MS and not row["errors"]
             steps.append(row)
             p95 = row["p95"] or 0
             print(
                 f"| {count} | {row['requests']} | {row['rate']:.1f} | {row['p50'] or 0:.0f}"
                 f" | {p95:.0f} | {row['max'] or 0:.0f} | {row['errors']}"
-                f" | {busy:.0f} % | {client:.0f} % | {row['load']:.1f}"
+                f" | {busy:.0f} % | {row['cores']:.2f} cores, {row['cpu_ms']:.0f} ms a request"
+                f" | {client:.0f} % | {row['load']:.1f}"
                 f" | {'yes' if row['ok'] else 'no'} |",
                 flush=True,
             )
