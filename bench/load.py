@@ -913,7 +913,8 @@ def main(argv=None):
                 f"nginx → {args.instances} gunicorn × {args.workers} workers × {args.threads}"
                 f" threads, {args.qclusters} qcluster + Redis, PostgreSQL; {args.step_seconds:.0f} s"
                 " a step",
-                f"{started_at:%Y-%m-%d %H:%M} UTC, {machine()}",
+                f"{started_at:%Y-%m-%d %H:%M} UTC, {machine()}; load average"
+                f" {load_before[0]:.1f} before, {max(r['load'] for r in steps):.1f} at most",
             ]
             write_chart(args.chart, steps, capacity, captions)
             print(f"Chart: {args.chart}")
