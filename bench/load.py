@@ -513,15 +513,16 @@ def cpu_sample():
 
 
 def stack_cpu(servers, pgdir):
-    """CPU seconds used so far by the servers: their process groups and PostgreSQL's processes."""
-    groups = {process.pid for _name, process, _log, _sig in servers.children}
+    """CPU seconds used so far by the servers: their process groups and PostgreSQL's processes,
+    by server ("gunicorn1", …, "postgresql")."""
+    groups = {process.pid: name for name, process, _log, _sig in servers.children}
     postmaster = None
     if pgdir:
         try:
             postmaster = int((Path(pgdir) / "data" / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             pass
-    ticks = 0
+    ticks = dict.fromkeys([*groups.values(), "postgresql"], 0)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -530,9 +531,19 @@ def stack_cpu(servers, pgdir):
         except OSError:
             continue
         pid, ppid, group = int(entry.name), int(fields[1]), int(fields[2])
-        if group in groups or (postmaster and postmaster in (pid, ppid)):
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        name = groups.get(group) or ("postgresql" if postmaster in (pid, ppid) else None)
+        if name:
+            ticks[name] += int(fields[11]) + int(fields[12])  # utime, stime
+    return {name: t / os.sysconf("SC_CLK_TCK") for name, t in ticks.items()}
+
+
+def by_server(before, after):
+    """CPU seconds between two ``stack_cpu`` samples, gunicorn's and qcluster's instances summed."""
+    used = {}
+    for name in after:
+        key = name.rstrip("0123456789")
+        used[key] = used.get(key, 0) + after[name] - before.get(name, 0)
+    return used
 
 
 def cpu_use(before, after, seconds):
@@ -827,7 +838,11 @@ def main(argv=None):
             ramp.timed = False
             elapsed = time.monotonic() - window
             busy, client = cpu_use(cpu_before, cpu_sample(), elapsed)
-            stack = stack_cpu(servers, pgdir) - stack_before
+            stack_after = stack_cpu(servers, pgdir)
+            stack = sum(by_server(stack_before, stack_after).values())
+            if k == 0:
+                first_window = stack_before
+            last_window = stack_after
             row = summarize(stats.of_step(k))
             row.update(teachers=count, rate=row["requests"] / elapsed, load=os.getloadavg()[0])
             row.update(busy=busy, client=client, cores=stack / elapsed)
@@ -855,6 +870,14 @@ def main(argv=None):
             if not row["ok"]:
                 break
             capacity = row["teachers"]
+        used = by_server(first_window, last_window)
+        print(
+            "\nThe servers' CPU over the steps: "
+            + ", ".join(
+                f"{name} {100 * seconds / max(sum(used.values()), 1e-9):.0f} %"
+                for name, seconds in sorted(used.items(), key=lambda item: -item[1])
+            )
+        )
         print("\nBy request (p50 / p95 ms):")
         for row in steps:
             kinds = ", ".join(
