@@ -533,7 +533,9 @@ def stack_cpu(servers, pgdir):
         pid, ppid, group = int(entry.name), int(fields[1]), int(fields[2])
         name = groups.get(group) or ("postgresql" if postmaster in (pid, ppid) else None)
         if name:
-            ticks[name] += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, and cutime, cstime: the CPU of its children that have exited (a
+            # PostgreSQL backend whose connection closed, say) stays counted by its parent.
+            ticks[name] += sum(int(v) for v in fields[11:15])
     return {name: t / os.sysconf("SC_CLK_TCK") for name, t in ticks.items()}
 
 
