@@ -575,7 +575,7 @@ def machine():
 
 def write_chart(path, steps, capacity, captions):
     """The capacity curve as a small SVG: teachers (x) against p95 and p50 (y), the target."""
-    width, height, left, right, top, bottom = 560, 340, 56, 20, 58, 46
+    width, height, left, right, top, bottom = 560, 350, 56, 20, 70, 46
     points = [s for s in steps if s["p95"] is not None]
     xmax = max(s["teachers"] for s in points) * 1.05
     cap_ms = 2000  # higher values are drawn at the top, with their figure
@@ -938,8 +938,9 @@ def main(argv=None):
                 f"nginx → {args.instances} gunicorn × {args.workers} workers × {args.threads}"
                 f" threads, {args.qclusters} qcluster + Redis, PostgreSQL; {args.step_seconds:.0f} s"
                 " a step",
-                f"{started_at:%Y-%m-%d %H:%M} UTC, {machine()}; load average"
-                f" {load_before[0]:.1f} before, {max(r['load'] for r in steps):.1f} at most",
+                f"{started_at:%Y-%m-%d %H:%M} UTC, {machine()}",
+                f"load average {load_before[0]:.1f} before, at most"
+                f" {max(r['load'] for r in steps):.1f} after a step (the machine is shared)",
             ]
             write_chart(args.chart, steps, capacity, captions)
             print(f"Chart: {args.chart}")
