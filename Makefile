@@ -74,8 +74,8 @@ bench: venv ## Generate the data set and print the benchmark table (SIZE=small f
 bench-imports: venv ## Time the 数据比对 import (50,000 rows) and reconciliation (100,000 × 100,000)
 	$(BIN)/python bench/imports.py
 
-load: venv ## 50 simulated teachers for 60 s against gunicorn + a throwaway PostgreSQL (see docs/deployment.md)
-	$(BIN)/python bench/load.py
+load: venv ## Capacity: paced teachers against nginx, 2 gunicorn, 2 qcluster + Redis, PostgreSQL (LOAD_ARGS=--quick: short)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean: ## Remove the venv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 static_collected media
