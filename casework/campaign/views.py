@@ -11,7 +11,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from wagtail.actions.create import CreateAction
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from casework.access.rules import (
@@ -22,6 +21,7 @@ from casework.access.rules import (
     teachers_for,
 )
 from casework.campaign.coverage import coverage, unvisited_first
+from casework.campaign.forms import CampaignVisitForm
 from casework.campaign.models import (
     CampaignVisit,
     Household,
@@ -29,19 +29,11 @@ from casework.campaign.models import (
     household_of,
     this_term,
 )
-from casework.choices import ChildState, Concern, RiskLevel
-from casework.evidence.forms import EvidenceFormMixin
+from casework.campaign.services import record_campaign_visit
+from casework.choices import ChildState, RiskLevel
 from casework.links import case_file_url
-from casework.models import Case, HomeVisit, School, Student, next_visit_suggestion
+from casework.models import School, Student
 from casework.people import display_name
-from casework.services import open_case
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class CampaignPage(WagtailAdminTemplateMixin):
@@ -88,54 +80,6 @@ class MyHouseholdsView(CampaignPage, TemplateView):
             can_assign=can_assign_households(user),
             **kwargs,
         )
-
-
-class CampaignVisitForm(EvidenceFormMixin, forms.ModelForm):
-    with_signature = True
-    child_state = forms.ChoiceField(
-        label=gettext_lazy("state of the child"),
-        choices=ChildState.choices,
-        widget=forms.RadioSelect,
-    )
-    open_case = forms.BooleanField(
-        label=gettext_lazy("the visit found a concern: open a case for this child"), required=False
-    )
-    concern = forms.ChoiceField(
-        label=gettext_lazy("concern"), choices=[("", "---------"), *Concern.choices], required=False
-    )
-    risk = forms.ChoiceField(
-        label=gettext_lazy("risk level"),
-        choices=RiskLevel.choices,
-        initial=RiskLevel.MEDIUM,
-        required=False,
-    )
-
-    class Meta:
-        model = CampaignVisit
-        fields = [
-            "visited_on",
-            "child_state",
-            "leave_reason",
-            "leave_reason_other",
-            "findings",
-            "mode",
-            "visitors",
-        ]
-        widgets = {
-            "visited_on": DateInput(),
-            "mode": forms.RadioSelect,
-            "findings": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("open_case") and not cleaned.get("concern"):
-            self.add_error("concern", _("Choose the concern the case is about."))
-        return cleaned
 
 
 class CampaignVisitView(CampaignPage, FormView):
@@ -200,50 +144,6 @@ class CampaignVisitView(CampaignPage, FormView):
         if visit.case_id:
             return redirect(case_file_url(visit.case_id) or reverse("casework_campaign_mine"))
         return redirect(reverse("casework_campaign_mine"))
-
-
-def record_campaign_visit(form, student, user, *, entered_offline_at=None, synced_at=None):
-    """Store the valid campaign visit ``form`` for ``student``, and the case it opens, if any,
-    with its evidence; shared by the online form and the field page's queue (inside a
-    transaction). Returns the visit."""
-    visit = CreateAction(form.instance, user=user, form=form).execute(skip_permission_checks=True)
-    record = visit
-    if form.cleaned_data.get("open_case"):
-        risk = form.cleaned_data.get("risk") or RiskLevel.MEDIUM
-        case = open_case(
-            Case(
-                student=student,
-                concern=form.cleaned_data["concern"],
-                risk=risk,
-                teacher=user if not is_bureau(user) else None,
-                opened_on=visit.visited_on,
-                summary=visit.findings,
-            ),
-            user,
-        )
-        # The visit opens the case file's timeline, with its evidence.
-        record = CreateAction(
-            HomeVisit(
-                case=case,
-                visited_on=visit.visited_on,
-                visitors=visit.visitors,
-                mode=visit.mode,
-                child_state=visit.child_state,
-                leave_reason=visit.leave_reason,
-                leave_reason_other=visit.leave_reason_other,
-                findings=visit.findings,
-                next_visit_due=next_visit_suggestion(risk),
-                created_by=user,
-                entered_offline_at=entered_offline_at,
-                synced_at=synced_at,
-            ),
-            user=user,
-        ).execute(skip_permission_checks=True)
-        case.refresh_next_visit_due()
-        visit.case = case
-        visit.save(update_fields=["case"])
-    form.save_evidence(record, user)
-    return visit
 
 
 class CoverageView(CampaignPage, TemplateView):

@@ -322,7 +322,8 @@ def campaign_conflict(household_pk, student_pk, user, data):
 
 def sync_campaign_visit(user, data, files):
     """Store one queued campaign visit, by the online campaign form's rules, once per id."""
-    from casework.campaign.views import CampaignVisitForm, record_campaign_visit
+    from casework.campaign.forms import CampaignVisitForm
+    from casework.campaign.services import record_campaign_visit
 
     client_id = parse_client_id(data.get("client_id"))
     earlier = already_stored(client_id, user)

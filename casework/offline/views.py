@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access.rules import can_log_visit
+from casework.campaign.forms import CampaignVisitForm
 from casework.campaign.models import Household, group_households, this_term
-from casework.campaign.views import CampaignVisitForm
 from casework.choices import NEXT_VISIT_DAYS, OUT_OF_SCHOOL, ChildState, RiskLevel
 from casework.daily.dashboard import this_week, with_last_state
 from casework.daily.forms import QuickVisitForm
