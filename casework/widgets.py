@@ -57,3 +57,12 @@ class QuickSelect(forms.Select):
                 for v, label in ((("" if o is None else str(o)), label) for o, label in choices)
             ),
         )
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker (``<input type="date">``), which takes and gives ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

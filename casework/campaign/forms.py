@@ -8,13 +8,7 @@ from django.utils.translation import gettext_lazy
 from casework.campaign.models import CampaignVisit
 from casework.choices import ChildState, Concern, RiskLevel
 from casework.evidence.forms import EvidenceFormMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from casework.widgets import DateInput
 
 
 class CampaignVisitForm(EvidenceFormMixin, forms.ModelForm):

@@ -7,13 +7,7 @@ from django.utils.translation import gettext_lazy
 from casework.choices import ChildState
 from casework.evidence.forms import EvidenceFormMixin
 from casework.models import HomeVisit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from casework.widgets import DateInput
 
 
 class QuickVisitForm(EvidenceFormMixin, forms.ModelForm):

@@ -16,6 +16,7 @@ from casework.idnumbers import (
 )
 from casework.models import Case, School, Student
 from casework.people import display_name
+from casework.widgets import DateInput
 
 #: Errors of the models' own checks that this form shows beside one of its fields.
 FORM_FIELDS = {
@@ -48,7 +49,7 @@ class RegistrationForm(forms.Form):
     birth_date = forms.DateField(
         label=_("date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     gender = forms.ChoiceField(
         label=_("gender"),
