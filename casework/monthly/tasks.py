@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.core.mail.utils import DNS_NAME
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -154,13 +155,16 @@ def submit_report(report_id):
                 report=report, revision_id=revision, recipient=user
             )
     resent = report.submitted_at is not None
-    # The first sending is what counts against the deadline; a correction is sent again.
-    MonthlyReport.objects.filter(pk=report.pk).update(
-        submitted_at=Coalesce("submitted_at", timezone.now())
-    )
     data = {"recipients": [u.get_username() for u in recipients], "correction": resent}
     if served:  # a sending that was cut short, finished now
         data["resumed"] = True
         data["sent_before"] = [u.get_username() for u in recipients if u.pk in served]
-    log(instance=report, action="casework.submit", data=data)
+    # Marked as sent and recorded in its history together: a worker stopped between the two
+    # would leave a month sent with no record of whom it went to.
+    with transaction.atomic():
+        # The first sending is what counts against the deadline; a correction is sent again.
+        MonthlyReport.objects.filter(pk=report.pk).update(
+            submitted_at=Coalesce("submitted_at", timezone.now())
+        )
+        log(instance=report, action="casework.submit", data=data)
     return len(recipients) - len(served & {u.pk for u in recipients})
