@@ -276,7 +276,13 @@ def goto_expecting(page, path, status):
 
 
 def login(page, username, password=DEFAULT_PASSWORD):
-    """Log in to the admin through its form, as a person would; lands on the dashboard."""
+    """Log in to the admin through its form, as a person would; lands on the dashboard.
+
+    Whoever was logged in before is logged out first. The previous page is left for a blank one
+    before its cookies go: the admin saves the session on every request, so a late answer to
+    the previous page would otherwise set the old session again."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
