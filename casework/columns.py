@@ -7,12 +7,14 @@ Wagtail's ``wagtailadmin/tables/cell.html`` in Python.
 
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 
 from casework.choices import choice_labels
 from casework.dates import chinese_date
 from casework.idnumbers import mask_id_number
+from casework.widgets import attributes
 
 
 def cell(column, content):
@@ -86,3 +88,57 @@ class LocalDateColumn(TextColumn):
 
     def get_value(self, instance):
         return chinese_date(super().get_value(instance))
+
+
+class ActionsTitleColumn(TitleColumn):
+    """The row's title as a link, then each of the row's acts as a visible button.
+
+    Wagtail puts the acts in a "⋯" dropdown; staff look for a button per act. Written in Python
+    like the other cells: the title cell through its templates was a third of the list's time.
+    An act that leads where the title does is left out.
+    """
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if value is None or not str(value).strip():
+            value = self.empty_value_display
+        url = self.get_link_url(instance, parent_context)
+        title_id = self.get_title_id(instance, parent_context)
+        title = format_html('<span id="{}">{}</span>', title_id, value) if title_id else value
+        if url:
+            title = format_html('<a href="{}">{}</a>', url, title)
+        buttons = [
+            button_html(button)
+            for button in sorted(self.get_buttons(instance, parent_context))
+            if button.show and button.url != url
+        ]
+        actions = (
+            format_html('<ul class="actions">{}</ul>', mark_safe("".join(buttons)))
+            if buttons
+            else ""
+        )
+        return format_html(
+            '<td class="{}"><div class="title-wrapper">{}</div>{}</td>',
+            " ".join(filter(None, [self.classname, "title"])),
+            title,
+            actions,
+        )
+
+
+def button_html(button):
+    """A list button as a small visible button (its label; no icon)."""
+    classname = "button button-small button-secondary"
+    if button.url:
+        return format_html(
+            '<li><a href="{}" class="{}"{}>{}</a></li>',
+            button.url,
+            classname,
+            attributes(button.attrs),
+            button.label,
+        )
+    return format_html(
+        '<li><button class="{}"{}>{}</button></li>',
+        classname,
+        attributes(button.attrs),
+        button.label,
+    )

@@ -93,3 +93,39 @@ def test_saving_a_case_says_what_was_saved_not_a_bare_updated(client, two_school
     page = response.content.decode()
     assert f"已保存对“{case}”的修改" in page
     assert "已更新" not in page
+
+
+def row_of(page, name):
+    """The list row (``<tr>…</tr>``) naming ``name``."""
+    start = page.rindex("<tr", 0, page.index(name))
+    return page[start : page.index("</tr>", start)]
+
+
+def test_each_act_on_a_case_list_row_is_a_button_in_sight(client, two_schools):
+    d = two_schools
+    client.force_login(d["users"]["teacher_a"])
+    page = client.get(reverse(Case.snippet_viewset.get_url_name("list"))).content.decode()
+    row = row_of(page, d["case_a"].student.name)
+    # No "⋯" menu to open: the visit and the edit are links on the row itself.
+    assert "w-dropdown" not in row
+    assert f'href="{case_file(d["case_a"])}"' in row  # the name opens the case file
+    for label, url in (
+        ("登记家访", reverse("casework_quick_visit", args=[d["case_a"].pk])),
+        ("编辑", reverse(Case.snippet_viewset.get_url_name("edit"), args=[d["case_a"].pk])),
+    ):
+        assert label in row
+        assert url in row
+    # The case file itself is not offered twice.
+    assert "检查" not in row
+
+
+def test_a_closed_case_offers_no_visit_on_its_row(client, two_schools):
+    d = two_schools
+    Case.unscoped.filter(pk=d["case_a"].pk).update(
+        status=Case.Status.CLOSED, closed_on=d["case_a"].opened_on
+    )
+    client.force_login(d["users"]["teacher_a"])
+    page = client.get(reverse(Case.snippet_viewset.get_url_name("list"))).content.decode()
+    row = row_of(page, d["case_a"].student.name)
+    assert "登记家访" not in row
+    assert "编辑" in row

@@ -6,12 +6,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, InspectView
 
 from casework.access.rules import can_export_personal_data, scope_for_user
+from casework.columns import ActionsTitleColumn
 from casework.idnumbers import is_ascii_digits, normalize_id_number
 from casework.list_exports.jobs import inline_max_rows
 from casework.list_exports.tasks import start_export
@@ -68,6 +70,24 @@ class CaseworkIndexView(IndexView):
     def header_more_buttons(self):
         xlsx = self.xlsx_export_url if self.show_export_buttons else None
         return [button for button in super().header_more_buttons if button.url != xlsx]
+
+    def _get_title_column(self, field_name, column_class=ActionsTitleColumn, **kwargs):
+        return super()._get_title_column(field_name, column_class, **kwargs)
+
+    def get_list_buttons(self, instance):
+        # Each act a button in sight: Wagtail's list puts them behind a "⋯" dropdown.
+        user = self.request.user
+        found = list(self.get_list_more_buttons(instance))
+        for hook in hooks.get_hooks("register_snippet_listing_buttons"):
+            found.extend(hook(instance, user, self.request.path))
+        buttons = [
+            Button.from_menu_item(button) if isinstance(button, MenuItem) else button
+            for button in found
+            if (button.is_shown(user) if isinstance(button, MenuItem) else button.show)
+        ]
+        for hook in hooks.get_hooks("construct_snippet_listing_buttons"):
+            hook(buttons, instance, user)
+        return buttons
 
     def get(self, request, *args, **kwargs):
         if self.is_export:
@@ -152,8 +172,9 @@ class CaseIndexView(CaseworkIndexView):
             return queryset.filter(student__in=found)
         return queryset.filter(student__in=students)
 
-    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+    def _get_title_column(self, field_name, column_class=ActionsTitleColumn, **kwargs):
         column_class = self._get_title_column_class(column_class)
+        kwargs.setdefault("get_title_id", lambda case: f"snippet_{case.pk}_title")
         return self._get_custom_column(
             field_name, column_class, get_url=self.get_inspect_url, **kwargs
         )
