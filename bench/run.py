@@ -161,7 +161,7 @@ class Bench:
         except NoReverseMatch:
             raise NotAvailable(f"no URL named {name}") from None
 
-    def time_request(self, who, url, expect_type=None, paired_with=None):
+    def time_request(self, who, url, expect_type=None, paired_with=None, before_each=None):
         """(median ms, queries, response) of GET url as who; with ``paired_with`` (who, url),
         that page is fetched after each timed request too, and ``last_paired_ratio`` is the
         median of the two times' ratios."""
@@ -171,6 +171,8 @@ class Bench:
         client = self.clients[who]
 
         def fetch():
+            if before_each:
+                before_each()
             response = client.get(url)
             if response.status_code != 200:
                 raise NotAvailable(f"HTTP {response.status_code} for {url}")
@@ -219,12 +221,16 @@ class Bench:
         note="",
         ratio=PAGE_RATIO_TARGET,
         time_target=True,
+        before_each=None,
     ):
-        """A page, at most ``ratio`` × the baseline; ``time_target``: under PAGE_TARGET_MS."""
+        """A page, at most ``ratio`` × the baseline; ``time_target``: under PAGE_TARGET_MS;
+        ``before_each`` is called (untimed) before each request."""
         pair = ("superuser", self.url(BASELINE_LIST)) if baseline == "baseline list" else None
         try:
             url = self.url(url_name, *args, query=query)
-            median, queries, _ = self.time_request(who, url, paired_with=pair)
+            median, queries, _ = self.time_request(
+                who, url, paired_with=pair, before_each=before_each
+            )
         except NotAvailable as exc:
             return Result(name, who, note=f"not available ({exc})")
         return Result(
@@ -297,7 +303,9 @@ def case_file(bench):
 
 
 def dashboard(bench):
-    return [
+    from casework.tallies import ledger_changed
+
+    kept = [
         bench.page(
             "dashboard",
             who,
@@ -307,6 +315,21 @@ def dashboard(bench):
         )
         for who in ("teacher", "manager", "office", "leader")
     ]
+    # The bureau's figures are kept until the ledger changes (casework.tallies): what the
+    # first showing after a write costs, for the record (no target).
+    counted = [
+        bench.page(
+            "dashboard, after a write",
+            who,
+            "wagtailadmin_home",
+            ratio=None,
+            time_target=False,
+            before_each=ledger_changed,
+            note="the ledger's version raised before each request: every figure counted",
+        )
+        for who in ("office", "leader")
+    ]
+    return kept + counted
 
 
 def monthly_report(bench):
@@ -318,6 +341,7 @@ def monthly_report(bench):
 
     from casework.access.scope import user_scope
     from casework.models import MonthlyReport
+    from casework.tallies import ledger_changed
 
     user = bench.users["office"]
     month = datetime.date.today().replace(day=1)
@@ -333,22 +357,36 @@ def monthly_report(bench):
         except Rollback:
             pass
 
-    draft()  # warm-up
-    with CaptureQueriesContext(connection) as queries:
+    def counted_draft():
+        ledger_changed()
         draft()
-    median = bench.median_of(draft)
-    return [
-        Result(
-            "monthly report draft",
-            "office",
-            median,
-            len(queries),
-            note="MonthlyReport.draft(month): 7 rows from the ledger; × the office's case list",
-            baseline="case list, first page/office",
-            ratio_target=RATIO_TARGET,
-            queries_target=DRAFT_QUERIES_TARGET,
+
+    results = []
+    for name, run, note, judged in (
+        ("monthly report draft", draft, "", True),
+        (
+            "monthly report draft, after a write",
+            counted_draft,
+            "the ledger's version raised first: every figure counted; ",
+            False,
+        ),
+    ):
+        run()  # warm-up
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        results.append(
+            Result(
+                name,
+                "office",
+                bench.median_of(run),
+                len(queries),
+                note=note + "MonthlyReport.draft(month): 7 rows; × the office's case list",
+                baseline="case list, first page/office",
+                ratio_target=RATIO_TARGET if judged else None,
+                queries_target=DRAFT_QUERIES_TARGET if judged else None,
+            )
         )
-    ]
+    return results
 
 
 def export_job_rows(user):

@@ -22,6 +22,9 @@ DEFAULTS = {
     # many seconds died with its worker: it is marked interrupted and can be started again.
     # Keep it above Q_CLUSTER's timeout (600 s), after which django-q2 stops any task.
     "JOB_STALE_AFTER": 15 * 60,
+    # The dashboards' and the monthly draft's figures are kept until the ledger next changes
+    # (casework.tallies), and at most this many seconds.
+    "TALLY_SECONDS": 5 * 60,
     # A commit in the worker whose database stopped waits this many seconds for it to come
     # back, to put the import back to its preview with the reason; past that, the sweep does.
     "JOB_DATABASE_WAIT": 120,

@@ -15,6 +15,7 @@ from casework.models import (
     MonthlyReport,
 )
 from casework.monthly.notifications import LeaderTaskSubmissionNotifier
+from casework.tallies import LEDGER_MODELS, ledger_changed
 
 
 @receiver(post_init, sender=Case)
@@ -58,3 +59,14 @@ task_submitted.connect(
 def send_approved_report(sender, instance, **kwargs):
     # Approval publishes the month; the sheet then goes to the Planning and Finance Office.
     transaction.on_commit(lambda: enqueue("casework.monthly.tasks.submit_report", instance.pk))
+
+
+def ledger_written(sender, using=None, **kwargs):
+    ledger_changed(using or "default")
+
+
+for name in LEDGER_MODELS:
+    post_save.connect(ledger_written, sender=f"casework.{name}", dispatch_uid=f"ledger-save-{name}")
+    post_delete.connect(
+        ledger_written, sender=f"casework.{name}", dispatch_uid=f"ledger-delete-{name}"
+    )

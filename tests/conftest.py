@@ -1,8 +1,16 @@
 import pytest
 from django.test import Client
 
+from casework import tallies
 from casework.access.scope import system_scope
 from home.seed import SeedLoader
+
+
+@pytest.fixture(autouse=True)
+def _no_figures_kept_from_another_test():
+    """Each test's database starts again at the same ledger version: what an earlier test
+    counted (casework.tallies) must not be read back as this one's."""
+    tallies.forget()
 
 
 @pytest.fixture(autouse=True)

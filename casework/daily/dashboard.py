@@ -33,6 +33,7 @@ from casework.models import (
     week_monday,
 )
 from casework.people import full_name
+from casework.tallies import tally
 
 #: Rows shown in each list of a panel; the counts above the lists are complete.
 LIST_LIMIT = 15
@@ -189,9 +190,8 @@ class BureauPanel(MyWorkPanel):
     name = "casework_district_work"
     template_name = "casework/dashboard/bureau_panel.html"
 
-    def get_context_data(self, parent_context):
-        today = timezone.localdate()
-        schools = list(School.objects.for_user(self.user))
+    def school_counts(self, today):
+        """Per school: open cases overdue and at risk of dropping out; findings past deadline."""
         counts = {
             row["school"]: row
             for row in Case.objects.for_user(self.user)
@@ -202,10 +202,6 @@ class BureauPanel(MyWorkPanel):
                 dropout_risk=Count("id", filter=Q(concern=Concern.DROPOUT_RISK)),
             )
         }
-        for school in schools:
-            row = counts.get(school.pk, {})
-            school.overdue = row.get("overdue", 0)
-            school.dropout_risk = row.get("dropout_risk", 0)
         # A separate grouped query: a second join in the annotation above would multiply counts.
         late = dict(
             late_findings(self.user, today)
@@ -213,6 +209,16 @@ class BureauPanel(MyWorkPanel):
             .values_list("school_id")
             .annotate(n=Count("id"))
         )
+        return counts, late
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        schools = list(School.objects.for_user(self.user))
+        counts, late = tally("bureau panel", lambda: self.school_counts(today), today)
+        for school in schools:
+            row = counts.get(school.pk, {})
+            school.overdue = row.get("overdue", 0)
+            school.dropout_risk = row.get("dropout_risk", 0)
         for school in schools:
             school.late_findings = late.get(school.pk, 0)
         context = {

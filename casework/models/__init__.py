@@ -11,7 +11,7 @@ from casework.models.cases import (
     out_of_school_by_reason,
 )
 from casework.models.findings import Finding
-from casework.models.reference import ChecklistCategory, ChecklistItem, School
+from casework.models.reference import ChecklistCategory, ChecklistItem, LedgerVersion, School
 from casework.models.students import Student
 
 from casework.closeoff.models import CloseOff  # isort: skip
@@ -56,6 +56,7 @@ __all__ = [
     "CaseStatusChange",
     "ChecklistCategory",
     "ChecklistItem",
+    "LedgerVersion",
     "CloseOff",
     "ExportJob",
     "Finding",

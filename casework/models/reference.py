@@ -95,3 +95,15 @@ class ChecklistItem(models.Model):
     @property
     def office_list(self):
         return self.offices.split()
+
+
+class LedgerVersion(models.Model):
+    """One row: a number every committed write to the ledger raises (casework.tallies)."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ledger version")
+
+    def __str__(self):
+        return str(self.n)

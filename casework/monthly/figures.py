@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from casework.access.scope import scope_for_user
 from casework.choices import reason_counts_text
 from casework.dates import first_of_month, last_of_month
 from casework.evidence.models import Attachment
@@ -27,6 +28,7 @@ from casework.models.cases import (
 from casework.models.findings import Finding
 from casework.models.reference import ChecklistItem
 from casework.review.figures import NO_REVIEWS, month_review_figures
+from casework.tallies import tally
 
 PROBLEM_CHARS = 60
 
@@ -369,7 +371,21 @@ def review_text(fig):
 
 
 def month_figures(items, month, user=None):
-    """``{item pk: figures}`` of the given items for a month, in a constant number of queries."""
+    """``{item pk: figures}`` of the given items for a month, in a constant number of queries
+    (none while the ledger has not changed since they were last counted)."""
+    items = list(items)
+    return tally(
+        "month figures",
+        lambda: count_month_figures(items, month, user),
+        first_of_month(month),
+        timezone.localdate(),  # a deadline passes, and the month under way grows
+        scope_for_user(user) if user is not None else None,
+        [item.pk for item in items],
+    )
+
+
+def count_month_figures(items, month, user=None):
+    """``month_figures``, counted."""
     start, end = first_of_month(month), last_of_month(month)
     children = [i for i in items if i.scope == ChecklistItem.Scope.CHILDREN]
     schools = [i for i in items if i.scope != ChecklistItem.Scope.CHILDREN]

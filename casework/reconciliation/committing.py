@@ -25,6 +25,7 @@ from casework.reconciliation.checking import (
 )
 from casework.reconciliation.values import CHUNK, ROLL_TO_STUDENT, ROW_TO_ENTRY
 from casework.reconciliation.versions import replace_previous
+from casework.tallies import ledger_changed
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +241,7 @@ def write_students(creates, updates):
     """Create and update students of one chunk (a separate function so a test can break it)."""
     Student.unscoped.bulk_create(creates, batch_size=500)
     _bulk_update(Student, updates, extra={"updated_at": timezone.now()})
+    ledger_changed()  # bulk writes send no signals
 
 
 def write_entries(creates, updates):

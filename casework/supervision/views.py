@@ -12,6 +12,7 @@ from casework.links import case_list_url
 from casework.models import ChecklistItem
 from casework.supervision import figures
 from casework.supervision.charts import bar_rows, item_chart
+from casework.tallies import tally
 
 
 def item_context(item, today):
@@ -21,7 +22,12 @@ def item_context(item, today):
 
 def items_context(items, today):
     """``item_context`` of each item, their figures drawn together."""
-    headline, series, ranking = figures.items_context_figures(items, today)
+    headline, series, ranking = tally(
+        "supervision items",
+        lambda: figures.items_context_figures(items, today),
+        today,
+        [item.pk for item in items],
+    )
     returned = figures.returned_closeoffs(items)
     return [
         {
