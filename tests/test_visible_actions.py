@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from casework.models import Case
+from casework.models import Case, Student
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,13 @@ def test_a_closed_case_offers_no_visit_on_its_row(client, two_schools):
     row = row_of(page, d["case_a"].student.name)
     assert "登记家访" not in row
     assert "编辑" in row
+
+
+def test_a_student_row_offers_the_record_to_view_in_words_staff_use(client, two_schools):
+    d = two_schools
+    client.force_login(d["users"]["office"])
+    page = client.get(reverse(Student.snippet_viewset.get_url_name("list"))).content.decode()
+    row = row_of(page, d["student_a"].name)
+    inspect = reverse(Student.snippet_viewset.get_url_name("inspect"), args=[d["student_a"].pk])
+    assert f'href="{inspect}"' in row
+    assert "查看" in row and "检查" not in row  # Wagtail's "Inspect" reads as an inspection

@@ -85,6 +85,11 @@ class CaseworkIndexView(IndexView):
             for button in found
             if (button.is_shown(user) if isinstance(button, MenuItem) else button.show)
         ]
+        inspect_url = self.get_inspect_url(instance)
+        for button in buttons:
+            if inspect_url and button.url == inspect_url:
+                # Wagtail's "Inspect" reads 检查 in Chinese: an inspection, not a look at the file.
+                button.label = _("View")
         for hook in hooks.get_hooks("construct_snippet_listing_buttons"):
             hook(buttons, instance, user)
         return buttons
