@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +44,12 @@ class CaseQuerySet(models.QuerySet):
     def values_per_school(self, *fields):
         """``values()`` grouped by the child's school (as ``school``) and ``fields``.
 
-        The school is looked up by the child's key rather than joined: with a join SQLite walks
-        every school's students first, about 4× slower on 100,000 cases.
+        On SQLite the school is looked up by the child's key rather than joined: with a join it
+        walks every school's students first, about 4× slower on 100,000 cases. PostgreSQL joins
+        them by hash, where the lookup per case was 6× slower.
         """
+        if connections[self.db].vendor == "postgresql":
+            return self.order_by().values(*fields, school=models.F("student__school_id"))
         school = (
             Student.unscoped.filter(pk=models.OuterRef("student_id")).order_by().values("school_id")
         )

@@ -18,6 +18,7 @@ Every figure counts only the rows the caller's scoped managers let them see. The
 
 import datetime
 
+from django.db import connection
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
@@ -67,10 +68,11 @@ def weekly_series_of(items, today, weeks=None):
     cases = Case.objects.filter(checklist_item__in=items)
     opened = per_week(cases, "checklist_item", "opened_on")
     closed = per_week(cases.filter(status=Case.Status.CLOSED), "checklist_item", "closed_on")
-    # A query per item, not grouped by it: SQLite then counts the visits from the (date, case)
-    # index alone (grouping by the item too makes it sort half a year's visits).
-    visits = {}
-    for item in items:
+
+    # On SQLite a query per item, not grouped by it: it then counts the visits from the (date,
+    # case) index alone (grouping by the item too makes it sort half a year's visits).
+    # PostgreSQL reads half a year's visits once for every item about as fast as for one.
+    def visits_of(item):
         days = (
             HomeVisit.objects.filter(case__checklist_item=item, visited_on__range=(first, last))
             .order_by()
@@ -80,7 +82,16 @@ def weekly_series_of(items, today, weeks=None):
         counts = dict.fromkeys(mondays, 0)
         for day, n in days:
             counts[week_monday(day)] += n
-        visits[item.pk] = [counts[m] for m in mondays]
+        return [counts[m] for m in mondays]
+
+    if connection.vendor == "postgresql":
+        visits = per_week(
+            HomeVisit.objects.filter(case__checklist_item__in=items),
+            "case__checklist_item",
+            "visited_on",
+        )
+    else:
+        visits = {item.pk: visits_of(item) for item in items}
     return {
         item.pk: {
             "weeks": mondays,
