@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from casework.models import Case, ChecklistItem
+from casework.models import Case, ChecklistItem, Student
 from casework.widgets import QuickSelect
 
 
@@ -51,6 +51,19 @@ def test_the_case_list_searches_children_by_name_and_id_number(client, two_schoo
         assert two_schools["student_b"].name not in body, query
     body = client.get(url, {"q": "没有这个孩子"}).content.decode()
     assert student.name not in body and two_schools["student_b"].name not in body
+
+
+@pytest.mark.django_db
+def test_a_student_number_is_found_whatever_the_case_it_is_typed_in(client, two_schools):
+    # Chinese names and digits are matched as typed; letters still in either case.
+    student = two_schools["student_a"]
+    Student.unscoped.filter(pk=student.pk).update(student_number="G6402021234")
+    client.force_login(two_schools["users"]["office"])
+    url = reverse(Case.snippet_viewset.get_url_name("list"))
+    for query in ("g640202", "G640202", "6402021234", "小明"):
+        body = client.get(url, {"q": query}).content.decode()
+        assert student.name in body, query
+        assert two_schools["student_b"].name not in body, query
 
 
 @pytest.mark.django_db

@@ -7,14 +7,13 @@ list read the whole table (a parallel sequential scan, 0.5 s). A GIN index of pg
 of the three expressions serves it for a query of three characters or more (a two-character
 name has no trigram; PostgreSQL then scans as before). See docs/benchmark.md.
 
-SQLite has neither pg_trgm nor GIN: nothing is done there. Where the database user may not
-create the extension (pg_trgm is a trusted extension: the database's owner may), the indexes are
-left out with a warning, and the search works as before.
+The indexes are made by _trigram: nothing on SQLite, and left out with a warning where pg_trgm
+cannot be created (the search works as before).
 """
 
-import warnings
+from django.db import migrations
 
-from django.db import migrations, transaction
+from casework.migrations._trigram import create_indexes, drop_indexes
 
 COLUMNS = {
     "casework_student_name_trgm": "name",
@@ -24,32 +23,11 @@ COLUMNS = {
 
 
 def create(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except Exception as exc:  # noqa: BLE001 - any refusal: the search works without
-        warnings.warn(
-            f"pg_trgm not available, the children's search is not indexed: {exc}", stacklevel=2
-        )
-        return
-    with connection.cursor() as cursor:
-        for name, column in COLUMNS.items():
-            cursor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{name}" ON "casework_student"'
-                f' USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-            )
+    create_indexes(schema_editor, {n: f'UPPER("{c}"::text)' for n, c in COLUMNS.items()})
 
 
 def drop(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for name in COLUMNS:
-            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+    drop_indexes(schema_editor, COLUMNS)
 
 
 class Migration(migrations.Migration):
