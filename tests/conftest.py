@@ -1,9 +1,24 @@
 import pytest
+from django.db import connections
 from django.test import Client
 
 from casework import tallies
 from casework.access.scope import system_scope
 from home.seed import SeedLoader
+
+
+@pytest.fixture(scope="module")
+def migrated_data_back_after_this_module(django_db_blocker):
+    """Transactional tests empty the database after each test; the rows the migrations made
+    (Wagtail's root page, the default site) come back only for a next test that asks for them
+    (``serialized_rollback``). After this module they come back for the next file too, whose
+    tests may run in the same worker."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)

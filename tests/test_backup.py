@@ -14,7 +14,10 @@ from casework.evidence.storage import evidence_root
 from casework.models import Case, HomeVisit, Student
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrated_data_back_after_this_module"),
+]
 
 
 def ledger():

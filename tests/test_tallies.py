@@ -19,7 +19,10 @@ from casework.supervision.views import items_context
 from tests import factories as f
 
 # Real commits: the version rises when a write commits, as it does between two requests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrated_data_back_after_this_module"),
+]
 
 
 def leader_figures(client, number):
