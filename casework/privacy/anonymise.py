@@ -34,6 +34,7 @@ from casework.reconciliation.models import (
     ProbableMatch,
 )
 from casework.review.models import CaseReview
+from casework.tallies import ledger_changed
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ def _delete_files(attachments, now):
     for attachment in attachments:
         names += [f.name for f in (attachment.file, attachment.thumbnail) if f and f.name]
     attachments.update(file="", thumbnail="", original_name="", deleted_at=now)
+    ledger_changed()  # the month's evidence counts what is kept; a bulk update sends no signal
     return _delete_on_commit(Attachment._meta.get_field("file").storage, names)
 
 
