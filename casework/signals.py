@@ -61,8 +61,8 @@ def send_approved_report(sender, instance, **kwargs):
     transaction.on_commit(lambda: enqueue("casework.monthly.tasks.submit_report", instance.pk))
 
 
-def ledger_written(sender, using=None, **kwargs):
-    ledger_changed(using or "default")
+def ledger_written(sender, using, **kwargs):
+    ledger_changed(using)
 
 
 for name in LEDGER_MODELS:

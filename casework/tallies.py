@@ -8,8 +8,9 @@ of ``LEDGER_MODELS``; bulk writes call ``ledger_changed()``). So a figure is nev
 last committed write, whichever process made it. A connection with ledger writes of its own not
 yet committed counts afresh, and nothing is kept longer than ``CASEWORK["TALLY_SECONDS"]``.
 
-The key is the name, the scope of the current request (figures count what it may see) and the
-caller's ``key`` (the day, the items, the month).
+The key is the name, the scope the figures were counted in (``user``'s, else the current
+request's: figures count what it may see) and the caller's ``key`` (the day, the items, the
+month).
 """
 
 import hashlib
@@ -19,7 +20,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 
-from casework.access.scope import current_scope
+from casework.access.scope import current_scope, scope_for_user
 from casework.conf import conf
 
 #: What the kept figures count: a save or delete of any of them changes the ledger's version.
@@ -74,11 +75,13 @@ def version():
     return _version_model().objects.filter(pk=1).values_list("n", flat=True).first() or 0
 
 
-def tally(name, compute, *key):
-    """``compute()``, or what it gave for the same key since the ledger last changed."""
+def tally(name, compute, *key, user=None):
+    """``compute()``, or what it gave for the same key since the ledger last changed;
+    ``compute`` counts what ``user`` may see, or the current request if no user is given."""
     if _pending(connections[DEFAULT_DB_ALIAS]):
         return compute()
-    cache_key = hashlib.sha1(repr((name, current_scope(), key, version())).encode()).hexdigest()
+    scope = scope_for_user(user) if user is not None else current_scope()
+    cache_key = hashlib.sha1(repr((name, scope, key, version())).encode()).hexdigest()
     value = _kept.get(cache_key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -87,5 +90,5 @@ def tally(name, compute, *key):
 
 
 def forget():
-    """Drop every kept figure (tests, and after a database is restored)."""
+    """Drop every kept figure (tests: each test's database starts at the same version)."""
     _kept.clear()

@@ -214,12 +214,13 @@ class BureauPanel(MyWorkPanel):
     def get_context_data(self, parent_context):
         today = timezone.localdate()
         schools = list(School.objects.for_user(self.user))
-        counts, late = tally("bureau panel", lambda: self.school_counts(today), today)
+        counts, late = tally(
+            "bureau panel", lambda: self.school_counts(today), today, user=self.user
+        )
         for school in schools:
             row = counts.get(school.pk, {})
             school.overdue = row.get("overdue", 0)
             school.dropout_risk = row.get("dropout_risk", 0)
-        for school in schools:
             school.late_findings = late.get(school.pk, 0)
         context = {
             "by_late_findings": sorted(

@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from casework.access.scope import scope_for_user
 from casework.choices import reason_counts_text
 from casework.dates import first_of_month, last_of_month
 from casework.evidence.models import Attachment
@@ -379,8 +378,8 @@ def month_figures(items, month, user=None):
         lambda: count_month_figures(items, month, user),
         first_of_month(month),
         timezone.localdate(),  # a deadline passes, and the month under way grows
-        scope_for_user(user) if user is not None else None,
         [item.pk for item in items],
+        user=user,
     )
 
 
